@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -132,6 +133,33 @@ public final class ConfigOption<T> {
         description);
   }
 
+  /**
+   * This option with an extra check on the parsed value, for example {@code parallelism} at least 1. The default value
+   * is not checked. The returned option has the same key, type name, default and description.
+   *
+   * @param check returns true when a parsed value is acceptable
+   * @param reason what is allowed, used as the reason of the error when {@code check} returns false, for example
+   *     {@code must be at least 1}
+   * @return a new option; this one is unchanged
+   */
+  public ConfigOption<T> withCheck(Predicate<? super T> check, String reason) {
+    Objects.requireNonNull(check, "check");
+    Function<String, T> base = parser;
+    return new ConfigOption<>(
+        key,
+        typeName,
+        s -> {
+          T value = base.apply(s);
+          if (!check.test(value)) {
+            throw new IllegalArgumentException(reason);
+          }
+          return value;
+        },
+        defaultValue,
+        description);
+  }
+
+  /** The option's key, lower case and dot-separated, for example {@code scan.startup.mode}. */
   public String key() {
     return key;
   }
@@ -141,6 +169,7 @@ public final class ConfigOption<T> {
     return defaultValue;
   }
 
+  /** A one-sentence description for docs and error messages; may be null. */
   public String description() {
     return description;
   }

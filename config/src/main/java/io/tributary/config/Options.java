@@ -14,8 +14,13 @@ import java.util.Optional;
 public final class Options implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The block's path in the document. */
   private final String path;
+
+  /** Raw values by key, in document order. */
   private final LinkedHashMap<String, String> values;
+
+  /** 1-based YAML line by key. */
   private final LinkedHashMap<String, Integer> lines;
 
   /**
@@ -49,6 +54,7 @@ public final class Options implements Serializable {
     return Optional.ofNullable(values.get(key));
   }
 
+  /** Whether the block sets this option (its key is present), whatever the value. */
   public boolean contains(ConfigOption<?> option) {
     return values.containsKey(option.key());
   }

@@ -19,6 +19,7 @@ public record PipelineDefinition(
     List<SinkDefinition> sinks,
     ErrorSettings errors,
     String file) {
+  /** Copies {@code sinks} into an unmodifiable list. */
   public PipelineDefinition {
     sinks = List.copyOf(sinks);
   }

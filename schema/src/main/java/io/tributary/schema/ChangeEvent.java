@@ -27,8 +27,9 @@ public final class ChangeEvent implements Serializable {
 
   private TableId tableId;
   private Op op;
-  private Map<String, Object> before;
-  private Map<String, Object> after;
+  // Plain LinkedHashMaps (never unmodifiable wrappers): Flink's Kryo fallback must be able to rebuild them.
+  private LinkedHashMap<String, Object> before;
+  private LinkedHashMap<String, Object> after;
   private SourceInfo source;
   private long tsMs;
 
@@ -40,8 +41,8 @@ public final class ChangeEvent implements Serializable {
       TableId tableId, Op op, Map<String, Object> before, Map<String, Object> after, SourceInfo source, long tsMs) {
     this.tableId = Objects.requireNonNull(tableId, "tableId");
     this.op = Objects.requireNonNull(op, "op");
-    this.before = before == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(before));
-    this.after = after == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(after));
+    this.before = before == null ? null : new LinkedHashMap<>(before);
+    this.after = after == null ? null : new LinkedHashMap<>(after);
     this.source = Objects.requireNonNull(source, "source");
     this.tsMs = tsMs;
   }
@@ -94,12 +95,12 @@ public final class ChangeEvent implements Serializable {
 
   /** The row before the change, or null (see the class comment). Unmodifiable. */
   public Map<String, Object> before() {
-    return before;
+    return before == null ? null : Collections.unmodifiableMap(before);
   }
 
   /** The row after the change, or null for deletes. Unmodifiable. */
   public Map<String, Object> after() {
-    return after;
+    return after == null ? null : Collections.unmodifiableMap(after);
   }
 
   public SourceInfo source() {
@@ -113,7 +114,7 @@ public final class ChangeEvent implements Serializable {
 
   /** The image that identifies the row: {@code after}, or {@code before} for deletes. Never null. */
   public Map<String, Object> keyImage() {
-    return op == Op.DELETE ? before : after;
+    return op == Op.DELETE ? before() : after();
   }
 
   @Override

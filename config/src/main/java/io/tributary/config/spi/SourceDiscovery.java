@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public record SourceDiscovery(
     List<TableSchema> tables, Map<TableId, Long> estimatedRows, List<ConfigProblem> problems, List<String> warnings) {
+  /** Copies every collection into an unmodifiable one. */
   public SourceDiscovery {
     tables = List.copyOf(tables);
     estimatedRows = Map.copyOf(estimatedRows);
