@@ -1,0 +1,133 @@
+package io.tributary.runtime;
+
+import io.tributary.runtime.progress.ProgressMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pipeline on an embedded Flink MiniCluster in this JVM, with checkpoints under a local state directory.
+ * A new run resumes from the newest checkpoint or savepoint found there, so a restarted pipeline continues from
+ * its last log position instead of snapshotting again. {@link #stop()} takes a savepoint (which commits the
+ * Kafka transactions and Hudi instants of the final checkpoint) and ends the job.
+ */
+public final class LocalPipelineRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalPipelineRunner.class);
+
+  private final PipelinePlan plan;
+  private final Path stateDir;
+  private final JobClient client;
+  private final Optional<Path> resumedFrom;
+
+  private LocalPipelineRunner(PipelinePlan plan, Path stateDir, JobClient client, Optional<Path> resumedFrom) {
+    this.plan = plan;
+    this.stateDir = stateDir;
+    this.client = client;
+    this.resumedFrom = resumedFrom;
+  }
+
+  /**
+   * Prepares the sinks, builds the job and submits it to a new MiniCluster; returns once the job is submitted.
+   *
+   * @param stateDir directory for checkpoints and savepoints; created if missing
+   * @param restartAttempts restarts allowed after a failure before the job fails
+   * @throws Exception if a sink cannot prepare (registry, topic or table errors) or the job cannot be submitted
+   */
+  public static LocalPipelineRunner start(PipelinePlan plan, Path stateDir, int restartAttempts) throws Exception {
+    Configuration conf = JobComposer.embeddedConfiguration(plan.definition(), stateDir, restartAttempts);
+    Optional<Path> resume = Checkpoints.latest(stateDir);
+    resume.ifPresent(p -> conf.setString("execution.savepoint.path", p.toUri().toString()));
+    resume.ifPresentOrElse(
+        p -> LOG.info("Resuming pipeline {} from {}", plan.definition().pipeline().name(), p),
+        () -> LOG.info("No checkpoint under {}: starting pipeline {} fresh", stateDir, plan.definition().pipeline().name()));
+    PipelinePlanner.prepareSinks(plan);
+    ProgressMetrics.reset();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+    JobComposer.compose(env, plan);
+    JobClient client = env.executeAsync("tributary-" + plan.definition().pipeline().name());
+    return new LocalPipelineRunner(plan, stateDir, client, resume);
+  }
+
+  public PipelinePlan plan() {
+    return plan;
+  }
+
+  public JobClient jobClient() {
+    return client;
+  }
+
+  /** The checkpoint or savepoint this run resumed from, empty for a fresh start. */
+  public Optional<Path> resumedFrom() {
+    return resumedFrom;
+  }
+
+  /** The job's current status. */
+  public JobStatus status() throws Exception {
+    return client.getJobStatus().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Whether the job reached a terminal state (finished, failed, canceled). */
+  public boolean isDone() {
+    try {
+      return status().isGloballyTerminalState();
+    } catch (Exception e) {
+      return true;
+    }
+  }
+
+  /**
+   * Stops the job with a savepoint under {@code <stateDir>/savepoints}; the next run resumes from it.
+   *
+   * @return the savepoint path
+   * @throws Exception if the savepoint fails within {@code timeout}; the job is then still running
+   */
+  public String stop(Duration timeout) throws Exception {
+    CompletableFuture<String> f =
+        client.stopWithSavepoint(
+            false, Checkpoints.savepointDir(stateDir).toUri().toString(), SavepointFormatType.CANONICAL);
+    String path = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("Pipeline {} stopped with savepoint {}", plan.definition().pipeline().name(), path);
+    return path;
+  }
+
+  /** Cancels the job; retained checkpoints stay for the next run. */
+  public void cancel() throws Exception {
+    client.cancel().get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits until the job ends.
+   *
+   * @throws Exception the job's failure cause when it failed
+   */
+  public void awaitTermination() throws Exception {
+    client.getJobExecutionResult().get();
+  }
+
+  /** Stops the job with a savepoint if it still runs, else does nothing; falls back to cancel after 2 minutes. */
+  @Override
+  public void close() {
+    if (isDone()) {
+      return;
+    }
+    try {
+      stop(Duration.ofMinutes(2));
+    } catch (Exception e) {
+      LOG.warn("Stop with savepoint failed ({}); cancelling, the next run resumes from the last checkpoint", e.toString());
+      try {
+        cancel();
+      } catch (Exception e2) {
+        LOG.warn("Cancel failed: {}", e2.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.tributary.runtime.cli;
+
+import io.tributary.config.ConfigProblem;
+import io.tributary.config.ParseResult;
+import io.tributary.config.PipelineDefinition;
+import io.tributary.config.PipelineParser;
+import io.tributary.config.PipelineValidationException;
+import io.tributary.config.SecretResolver;
+import io.tributary.config.spi.FactoryRegistry;
+import io.tributary.runtime.LocalPipelineRunner;
+import io.tributary.runtime.PipelinePlan;
+import io.tributary.runtime.PipelinePlanner;
+import io.tributary.runtime.progress.ProgressView;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tributary run FILE}: runs a pipeline on an embedded Flink MiniCluster until Ctrl-C (or until the source
+ * ends, for {@code startup.mode: snapshot}). Checkpoints go to {@code pipeline.state.dir} (default
+ * {@code ./.tributary/<name>}); a second run resumes from the newest checkpoint or savepoint. Ctrl-C stops with a
+ * savepoint, so nothing is lost or written twice.
+ */
+@Command(name = "run", description = "Run a pipeline on an embedded Flink (resumes from its last checkpoint).")
+public final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "FILE", description = "the pipeline YAML")
+  Path file;
+
+  @Option(names = "--state-dir", description = "checkpoint directory (default: pipeline.state.dir or ./.tributary/<name>)")
+  Path stateDir;
+
+  @Option(names = "--restart-attempts", defaultValue = "5", description = "restarts after a failure before giving up (default ${DEFAULT-VALUE})")
+  int restartAttempts;
+
+  @Override
+  public Integer call() throws Exception {
+    FactoryRegistry factories = FactoryRegistry.load();
+    PipelinePlan plan;
+    try {
+      ParseResult parsed = new PipelineParser(factories, SecretResolver.fromSystem()).parseWithWarnings(file);
+      parsed.warnings().forEach(w -> System.out.println("warning: " + w));
+      plan = PipelinePlanner.plan(parsed.definition(), factories);
+    } catch (PipelineValidationException e) {
+      System.out.println(file + ": " + e.problems().size() + " problem(s)");
+      for (ConfigProblem p : e.problems()) {
+        System.out.println("  " + p);
+      }
+      return 1;
+    }
+    Path state = stateDir != null ? stateDir : defaultStateDir(plan.definition());
+    System.out.printf(
+        "Pipeline %s: %d table(s), ~%d rows to snapshot, state in %s%n",
+        plan.definition().pipeline().name(), plan.tables().size(), plan.estimatedRows(), state);
+    LocalPipelineRunner runner = LocalPipelineRunner.start(plan, state, restartAttempts);
+    runner.resumedFrom().ifPresent(p -> System.out.println("Resumed from " + p));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              System.out.println();
+              System.out.println("Stopping with a savepoint...");
+              runner.close();
+              try {
+                stopped.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "tributary-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (ProgressView view = new ProgressView(plan, System.out)) {
+      while (!runner.isDone()) {
+        view.refresh();
+        Thread.sleep(500);
+      }
+    }
+    try {
+      runner.awaitTermination();
+      System.out.println("Pipeline ended.");
+      return 0;
+    } catch (Exception e) {
+      System.out.println("Pipeline failed: " + rootMessage(e));
+      return 1;
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /** {@code pipeline.state.dir}, or {@code ./.tributary/<name>}. */
+  static Path defaultStateDir(PipelineDefinition def) {
+    String dir = def.pipeline().stateDir();
+    return (dir != null ? Path.of(dir) : Path.of(".tributary", def.pipeline().name())).toAbsolutePath();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.toString();
+  }
+}
