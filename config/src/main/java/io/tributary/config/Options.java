@@ -97,10 +97,16 @@ public final class Options implements Serializable {
     return "Invalid value " + shown + " for configuration " + option.key() + ": " + e.getMessage();
   }
 
-  /** Whether a key names a secret (its value is never printed): contains {@code password}, {@code secret}, {@code token}. */
+  /**
+   * Whether a key names a secret (its value is never printed): it contains {@code password}, {@code secret},
+   * {@code token}, {@code sasl.jaas}, {@code credential}, {@code user.info}, {@code access.key}, {@code api.key},
+   * {@code private.key} or {@code keystore.key}, case-insensitive.
+   */
   public static boolean isSecretKey(String key) {
     String k = key.toLowerCase(java.util.Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("sasl.jaas");
+    return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("sasl.jaas")
+        || k.contains("credential") || k.contains("user.info") || k.contains("access.key") || k.contains("api.key")
+        || k.contains("private.key") || k.contains("keystore.key");
   }
 
   /** Values with secret keys masked, for logs. */

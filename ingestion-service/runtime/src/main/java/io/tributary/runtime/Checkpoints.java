@@ -45,6 +45,42 @@ public final class Checkpoints {
     return mtime(a.get()).compareTo(mtime(b.get())) >= 0 ? a : b;
   }
 
+  /** The file that records which tables a pipeline's checkpoints cover: {@code <stateDir>/tables.txt}. */
+  public static Path tablesFile(Path stateDir) {
+    return stateDir.resolve("tables.txt");
+  }
+
+  /**
+   * Guards a resume against a changed table list: the source's checkpointed state knows only the tables it was
+   * started with, so a table added to the declaration would be streamed without its snapshot. On a fresh start (or
+   * when the lists match) records the current list.
+   *
+   * @param resuming whether a checkpoint or savepoint will be restored
+   * @throws IllegalStateException if resuming and the captured tables differ from those of the checkpoints, naming
+   *     the added and removed tables
+   * @throws UncheckedIOException if the list cannot be read or written
+   */
+  public static void checkTables(Path stateDir, java.util.List<io.tributary.schema.TableSchema> tables, boolean resuming) {
+    java.util.List<String> now = tables.stream().map(t -> t.tableId().toString()).sorted().toList();
+    Path file = tablesFile(stateDir);
+    try {
+      if (resuming && Files.isRegularFile(file)) {
+        java.util.List<String> before = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).sorted().toList();
+        if (!before.equals(now)) {
+          java.util.List<String> added = now.stream().filter(t -> !before.contains(t)).toList();
+          java.util.List<String> removed = before.stream().filter(t -> !now.contains(t)).toList();
+          throw new IllegalStateException("the pipeline's tables changed since its last checkpoint in " + stateDir
+              + " (added " + added + ", removed " + removed + "): resuming would stream added tables without their "
+              + "snapshot. Keep the table list, or start a new pipeline (another name or state.dir) for the new tables");
+        }
+      }
+      Files.createDirectories(stateDir);
+      Files.write(file, now);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + file, e);
+    }
+  }
+
   private static Optional<Path> newest(Path root, int depth) {
     if (!Files.isDirectory(root)) {
       return Optional.empty();
@@ -52,10 +88,23 @@ public final class Checkpoints {
     try (Stream<Path> s = Files.walk(root, depth)) {
       return s.filter(Files::isDirectory)
           .filter(p -> Files.isRegularFile(p.resolve("_metadata")))
-          .max(Comparator.comparing(Checkpoints::mtime));
+          .max(Comparator.comparing(Checkpoints::mtime).thenComparing(Checkpoints::number));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + root, e);
     }
+  }
+
+  /** The {@code n} of a {@code chk-n} directory (0 for savepoints), to break modification-time ties. */
+  private static long number(Path dir) {
+    String name = dir.getFileName().toString();
+    if (name.startsWith("chk-")) {
+      try {
+        return Long.parseLong(name.substring(4));
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    return 0;
   }
 
   private static FileTime mtime(Path dir) {

@@ -5,7 +5,6 @@ import io.tributary.config.PipelineParser;
 import io.tributary.config.SecretResolver;
 import io.tributary.config.spi.FactoryRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,9 +43,7 @@ public final class JobMain {
       parsed = parser.parseWithWarnings(Path.of(file));
     } else if (base64 != null) {
       String yaml = new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
-      Path tmp = Files.createTempFile("tributary-pipeline", ".yaml");
-      Files.writeString(tmp, yaml);
-      parsed = parser.parseWithWarnings(tmp);
+      parsed = parser.parseWithWarnings(yaml);
     } else {
       throw new IllegalArgumentException("usage: --pipeline FILE | --pipeline-base64 TEXT");
     }

@@ -45,6 +45,7 @@ public final class LocalPipelineRunner implements AutoCloseable {
   public static LocalPipelineRunner start(PipelinePlan plan, Path stateDir, int restartAttempts) throws Exception {
     Configuration conf = JobComposer.embeddedConfiguration(plan.definition(), stateDir, restartAttempts);
     Optional<Path> resume = Checkpoints.latest(stateDir);
+    Checkpoints.checkTables(stateDir, plan.tables(), resume.isPresent());
     resume.ifPresent(p -> conf.setString("execution.savepoint.path", p.toUri().toString()));
     resume.ifPresentOrElse(
         p -> LOG.info("Resuming pipeline {} from {}", plan.definition().pipeline().name(), p),

@@ -1,11 +1,17 @@
 package io.tributary.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import io.tributary.schema.Column;
+import io.tributary.schema.ColumnKind;
+import io.tributary.schema.TableId;
+import io.tributary.schema.TableSchema;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,5 +41,33 @@ class CheckpointsTest {
 
     Path savepoint = complete(Checkpoints.savepointDir(state).resolve("savepoint-2"), 4_000);
     assertThat(Checkpoints.latest(state)).contains(savepoint);
+  }
+
+  @Test
+  void equalTimesPickTheHigherCheckpointNumber() throws IOException {
+    Path cp = Checkpoints.checkpointDir(state);
+    complete(cp.resolve("job/chk-9"), 5_000);
+    Path ten = complete(cp.resolve("job/chk-10"), 5_000);
+    assertThat(Checkpoints.latest(state)).contains(ten);
+  }
+
+  @Test
+  void refusesToResumeWhenTheTablesChanged() {
+    TableSchema a = table("a");
+    TableSchema b = table("b");
+    Checkpoints.checkTables(state, List.of(a), false);
+    Checkpoints.checkTables(state, List.of(a), true);
+    assertThatThrownBy(() -> Checkpoints.checkTables(state, List.of(a, b), true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("added [db.public.b]")
+        .hasMessageContaining("removed []");
+    // a fresh start records the new list
+    Checkpoints.checkTables(state, List.of(a, b), false);
+    Checkpoints.checkTables(state, List.of(b, a), true);
+  }
+
+  private static TableSchema table(String name) {
+    return new TableSchema(new TableId("db", "public", name),
+        List.of(Column.of("id", ColumnKind.INT64, false, "bigint")), List.of("id"));
   }
 }

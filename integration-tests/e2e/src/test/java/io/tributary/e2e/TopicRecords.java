@@ -51,7 +51,11 @@ final class TopicRecords {
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("topic " + topic + " not read to its end offsets " + end + " within 2 minutes");
+        }
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           out.add(new Decoded(r.partition(), r.offset(), ConfluentWireFormat.schemaId(r.key()),
               r.value() == null ? null : ConfluentWireFormat.schemaId(r.value()),

@@ -190,6 +190,16 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
     if (struct == null) {
       return null;
     }
+    if (struct.schema().fields().size() != table.columns().size()) {
+      for (Field f : struct.schema().fields()) {
+        if (table.column(f.name()).isEmpty()) {
+          throw new IllegalStateException(
+              "table " + table.tableId() + " has a column '" + f.name() + "' that it did not have when the pipeline "
+                  + "started (a schema change); stopping instead of dropping it. Restart the pipeline: it resumes "
+                  + "from its last checkpoint with the new column discovered");
+        }
+      }
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Column column : table.columns()) {
       Field field = struct.schema().field(column.name());

@@ -23,7 +23,10 @@ import java.util.Map;
  * JSON re-serialized without whitespace. Null stays null.
  */
 public final class Canonical {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
   private Canonical() {}
 
@@ -58,7 +61,9 @@ public final class Canonical {
       case FLOAT64:
         return Double.toString(v instanceof Number ? ((Number) v).doubleValue() : Double.parseDouble(v.toString()));
       case DECIMAL:
-        return new BigDecimal(v.toString()).setScale(c.scale(), java.math.RoundingMode.UNNECESSARY).toPlainString();
+        BigDecimal d = new BigDecimal(v.toString());
+        // a value with more digits than the column's scale is shown as it is, so it compares unequal
+        return d.scale() <= c.scale() ? d.setScale(c.scale()).toPlainString() : d.toPlainString();
       case STRING:
       case UUID:
         return v.toString();
@@ -66,7 +71,7 @@ public final class Canonical {
         try {
           return JSON.readTree(v.toString()).toString();
         } catch (Exception e) {
-          return v.toString();
+          return "(invalid JSON) " + v;
         }
       case BYTES:
         return HexFormat.of().formatHex(bytes(v));

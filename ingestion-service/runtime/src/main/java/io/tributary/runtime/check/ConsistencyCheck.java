@@ -8,6 +8,7 @@ import io.tributary.schema.registry.SchemaRegistryClient;
 import io.tributary.spark.HudiSparkReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,18 +28,28 @@ public final class ConsistencyCheck {
   public static List<TableComparison> run(
       PipelineDefinition def, List<TableSchema> tables, SourceReader sourceReader) throws Exception {
     List<TableComparison> out = new ArrayList<>();
+    SchemaRegistryClient registry =
+        def.schema().registryUrl() == null ? null : new SchemaRegistryClient(def.schema().registryUrl());
+    // one Spark JVM per Hudi sink reads all of its tables (a Spark start costs seconds)
+    Map<Integer, Map<Path, List<Map<String, Object>>>> lake = new HashMap<>();
+    for (SinkDefinition s : def.sinks()) {
+      if (s.type().equals("hudi")) {
+        List<Path> paths = new ArrayList<>();
+        for (TableSchema t : tables) {
+          paths.add(hudiPath(s, t));
+        }
+        lake.put(s.index(), HudiSparkReader.readAll(paths, Map.of()));
+      }
+    }
     for (TableSchema t : tables) {
       TableRows source = sourceReader.read(t);
       for (SinkDefinition s : def.sinks()) {
-        String name = s.type() + "-" + s.index();
-        TableRows sink = new TableRows(t, name);
+        TableRows sink = new TableRows(t, s.type() + "-" + s.index());
         if (s.type().equals("kafka")) {
           String topic = Templates.render(s.options().getString("topic"), t.tableId());
-          SchemaRegistryClient registry = new SchemaRegistryClient(def.schema().registryUrl());
           KafkaTopicReader.read(s.options().getString("bootstrap.servers"), topic, registry, sink);
         } else if (s.type().equals("hudi")) {
-          String path = Templates.render(s.options().getString("path"), t.tableId());
-          for (Map<String, Object> row : HudiSparkReader.read(toPath(path))) {
+          for (Map<String, Object> row : lake.get(s.index()).getOrDefault(hudiPath(s, t), List.of())) {
             sink.put(row);
           }
         } else {
@@ -48,6 +59,10 @@ public final class ConsistencyCheck {
       }
     }
     return out;
+  }
+
+  private static Path hudiPath(SinkDefinition s, TableSchema t) {
+    return toPath(Templates.render(s.options().getString("path"), t.tableId()));
   }
 
   static Path toPath(String uriOrPath) {

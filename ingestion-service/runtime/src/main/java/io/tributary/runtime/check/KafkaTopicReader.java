@@ -24,12 +24,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Works for both envelopes: {@code debezium} (Envelope records) and {@code row} (flattened rows).
  */
 public final class KafkaTopicReader {
+  /** How long reading may go without a record before the topic counts as unreadable. */
+  public static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+
   private KafkaTopicReader() {}
 
   /**
    * @param rows where the latest state goes (its side names the sink)
    * @return the number of records read, tombstones included
    * @throws org.apache.kafka.common.KafkaException if the broker cannot be reached
+   * @throws IllegalStateException if no record arrives for {@link #STALL_TIMEOUT} before the end is reached
    */
   public static long read(String bootstrap, String topic, SchemaRegistryClient registry, TableRows rows) {
     Properties p = new Properties();
@@ -48,8 +52,16 @@ public final class KafkaTopicReader {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long idleSince = System.nanoTime();
       while (!reached(consumer, end)) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+        var batch = consumer.poll(Duration.ofMillis(500));
+        if (!batch.isEmpty()) {
+          idleSince = System.nanoTime();
+        } else if (System.nanoTime() - idleSince > STALL_TIMEOUT.toNanos()) {
+          throw new IllegalStateException("reading topic " + topic + " from " + bootstrap + ": no progress for "
+              + STALL_TIMEOUT.toSeconds() + " s before reaching the end offsets " + end);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
           count++;
           GenericRecord key = deserializer.deserialize(r.key());
           Map<String, Object> keyImage = AvroRecords.toImage(key);

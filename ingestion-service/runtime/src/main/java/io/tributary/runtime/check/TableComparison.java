@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * The result of comparing one table's rows in the source with one sink: keys missing from the sink, keys only in
- * the sink, and keys whose column values differ (on the columns both sides have), with up to five example keys each.
+ * the sink, and keys whose column values differ (a column the sink lacks counts as a difference), with up to five
+ * example keys each.
  *
  * @param table table id as text
  * @param sink sink name ({@code kafka-0}, {@code hudi-1})
@@ -41,10 +42,10 @@ public record TableComparison(
         example(examples, "missing key " + e.getKey());
       } else {
         for (Map.Entry<String, String> col : e.getValue().entrySet()) {
-          if (other.containsKey(col.getKey()) && !Objects.equals(col.getValue(), other.get(col.getKey()))) {
+          if (!other.containsKey(col.getKey()) || !Objects.equals(col.getValue(), other.get(col.getKey()))) {
             differing++;
             example(examples, "key " + e.getKey() + " column " + col.getKey() + ": source '" + col.getValue()
-                + "', " + sink.side() + " '" + other.get(col.getKey()) + "'");
+                + "', " + sink.side() + (other.containsKey(col.getKey()) ? " '" + other.get(col.getKey()) + "'" : " has no such column"));
             break;
           }
         }

@@ -84,20 +84,25 @@ public final class DemoCommand implements Callable<Integer> {
       step("Running pipeline '" + plan.definition().pipeline().name() + "' from " + pipeline + " ("
           + plan.tables().size() + " tables, " + plan.definition().sinks().size() + " sinks)");
       LocalPipelineRunner runner = LocalPipelineRunner.start(plan, work.resolve("state"), 2);
-      long total = (long) customers + orders;
-      try (ProgressView view = new ProgressView(plan, out)) {
-        waitFor(runner, view, () -> ProgressMetrics.sum("tributary.table.", "." + TableEventCounter.SNAPSHOT_ROWS) >= total, Duration.ofMinutes(10));
+      Map<String, Long> counters;
+      try {
+        long total = (long) customers + orders;
+        try (ProgressView view = new ProgressView(plan, out)) {
+          waitFor(runner, view, () -> ProgressMetrics.sum("tributary.table.", "." + TableEventCounter.SNAPSHOT_ROWS) >= total, Duration.ofMinutes(10));
+        }
+        step("Snapshot done. Applying live changes for " + workloadSeconds + " s (" + txPerSecond + " tx/s)");
+        Workload workload = new Workload(jdbc, pg.user(), pg.password(), orders + 1L, customers);
+        workload.run(Duration.ofSeconds(workloadSeconds), txPerSecond);
+        out.printf("  applied %d inserts, %d updates, %d deletes%n", workload.inserts(), workload.updates(), workload.deletes());
+        try (ProgressView view = new ProgressView(plan, out)) {
+          waitFor(runner, view, () -> ProgressMetrics.sum("tributary.table.", "." + TableEventCounter.CHANGES) >= workload.changes(), Duration.ofMinutes(5));
+        }
+        counters = ProgressMetrics.snapshot();
+        step("All changes captured. Stopping with a savepoint (commits the last Kafka transactions and Hudi instants)");
+        runner.stop(Duration.ofMinutes(3));
+      } finally {
+        runner.close(); // a no-op after a clean stop; stops the job when a step above failed
       }
-      step("Snapshot done. Applying live changes for " + workloadSeconds + " s (" + txPerSecond + " tx/s)");
-      Workload workload = new Workload(jdbc, pg.user(), pg.password(), orders + 1L, customers);
-      workload.run(Duration.ofSeconds(workloadSeconds), txPerSecond);
-      out.printf("  applied %d inserts, %d updates, %d deletes%n", workload.inserts(), workload.updates(), workload.deletes());
-      try (ProgressView view = new ProgressView(plan, out)) {
-        waitFor(runner, view, () -> ProgressMetrics.sum("tributary.table.", "." + TableEventCounter.CHANGES) >= workload.changes(), Duration.ofMinutes(5));
-      }
-      Map<String, Long> counters = ProgressMetrics.snapshot();
-      step("All changes captured. Stopping with a savepoint (commits the last Kafka transactions and Hudi instants)");
-      runner.stop(Duration.ofMinutes(3));
       counters.forEach((k, v) -> out.printf("  %-60s %d%n", k, v));
 
       step("Reading back: Kafka topics (read_committed, decoded through the registry) and Hudi tables (Spark)");

@@ -130,12 +130,21 @@ public final class KafkaPipelineSink implements PipelineSink {
   }
 
   /**
-   * Registers one subject's schema: sets the pipeline's compatibility level on a new subject, tests compatibility
-   * against the latest version of an existing one, then registers (idempotent: the same schema gives the same id).
+   * Registers one subject's schema: keeps the pipeline's compatibility level on the subject (set on a new subject after
+   * its first version, reset on an existing one whose level differs), tests compatibility against the latest version of
+   * an existing subject, then registers (idempotent: the same schema gives the same id).
    */
   private int register(SchemaRegistryClient registry, TableSchema t, String subject, Schema schema) {
     Optional<RegisteredSchema> latest = registry.latest(subject);
     if (latest.isPresent()) {
+      // Keep the declared level on an existing subject too: a run that died between its first registration and
+      // setting the level, or a changed declaration, must not leave the subject on the registry's default.
+      Optional<CompatibilityLevel> current = registry.getCompatibility(subject);
+      if (!current.equals(Optional.of(config.compatibility()))) {
+        LOG.warn("Subject {} has compatibility {}; setting the pipeline's {}", subject,
+            current.map(Enum::name).orElse("(registry default)"), config.compatibility());
+        registry.setCompatibility(subject, config.compatibility());
+      }
       CompatibilityCheck check = registry.testCompatibility(subject, schema);
       if (!check.compatible()) {
         throw incompatible(registry, t, subject, schema, latest.get().schema(), check.messages(), null);

@@ -197,9 +197,6 @@ class KafkaSinkITCase {
         .contains("\"op\":\"c\"")
         .contains("\"amount\":\"123456789012.00\"")
         .contains("\"customer\":\"dee\"");
-
-    // Uncommitted reads see at least as much: records of the aborted attempt are invisible to read_committed only.
-    assertThat(consume(ordersTopic, 7, "read_uncommitted").size()).isGreaterThanOrEqualTo(orders.size());
   }
 
   @Test

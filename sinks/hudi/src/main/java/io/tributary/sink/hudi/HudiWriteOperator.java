@@ -1,0 +1,314 @@
+package io.tributary.sink.hudi;
+
+import io.tributary.schema.ChangeEvent;
+import io.tributary.schema.TableSchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Hudi writer: a keyed operator (key = table id string, so each table has exactly one writing and committing
+ * subtask) that turns change events into one Hudi commit per completed checkpoint, exactly once.
+ *
+ * <p>Per table, in keyed Flink state:
+ *
+ * <ul>
+ *   <li>{@code buffer}: the converted changes since the last write ({@link BufferedRow}s);
+ *   <li>{@code pending}: at most one {@link PendingCommit}, an instant written but not yet committed;
+ *   <li>{@code tombstones}: record key to ordering of recently deleted keys (TTL {@code tombstone.retention}).
+ * </ul>
+ *
+ * <p>Protocol:
+ *
+ * <ol>
+ *   <li>{@link #processElement}: convert (fail fast on bad values) and append to the table's buffer.
+ *   <li>{@link #snapshotState} (checkpoint n, synchronous part): for each table with buffered rows and no pending
+ *       instant, de-duplicate the buffer (per key the highest ordering wins, the later change on a tie), drop
+ *       changes that a remembered delete outranks, write them under a new Hudi instant, and keep that instant as
+ *       pending in the state of checkpoint n. A table that still has a pending instant (its completion notice has not
+ *       arrived yet) keeps its buffer for the next checkpoint: Hudi rolls back a pending instant whenever a new one
+ *       starts (STACK.md pitfall 15).
+ *   <li>{@link #notifyCheckpointComplete} (checkpoint m): commit every pending instant of a checkpoint <= m, with m
+ *       in the commit metadata ({@code tributary.checkpoint.id}), then, on MERGE_ON_READ, compact if due.
+ *   <li>Restore from checkpoint n ({@link #open}): for every table this subtask owns, commit the pending instant
+ *       restored from n (n completed, so its data is part of the result), then roll back every other pending
+ *       instant (written for a checkpoint that never completed; the source replays its changes) and finish
+ *       interrupted compactions. Only then are new instants started.
+ * </ol>
+ *
+ * <p>At end of input (bounded sources), Flink takes a final checkpoint and waits for its notice. Should a pending
+ * instant still wait for its own notice at that point, it is committed in the final snapshot before the rest is
+ * written: all input has arrived, and a replay after a failure rewrites the same rows with the same ordering values,
+ * which Hudi resolves to the same result.
+ *
+ * <p>Memory: a checkpoint's changes stay in state until the checkpoint, and the de-duplicated batch of a table is
+ * held in memory while Hudi writes it. Very large checkpoints (say more than 100k changes per table) are written in
+ * one go; shorten {@code pipeline.checkpoint.interval} to bound them.
+ *
+ * <p>Metrics, in group {@code tributary.sink.<sinkName>}: {@code recordsWritten} (rows committed to Hudi, after
+ * de-duplication) and {@code commits}.
+ */
+final class HudiWriteOperator extends AbstractStreamOperator<Void>
+    implements OneInputStreamOperator<ChangeEvent, Void>, BoundedOneInput {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOGGER = LoggerFactory.getLogger(HudiWriteOperator.class);
+
+  static final String BUFFER_STATE = "hudi-buffer";
+  static final String PENDING_STATE = "hudi-pending";
+  static final String TOMBSTONE_STATE = "hudi-tombstones";
+
+  /** Metric: rows committed to Hudi. */
+  public static final String RECORDS_WRITTEN = "recordsWritten";
+  /** Metric: Hudi commits completed. */
+  public static final String COMMITS = "commits";
+
+  private final HudiSinkConfig config;
+  private final List<TableSchema> tables;
+
+  private transient Map<String, TableSchema> tablesByKey;
+  private transient Map<String, HudiRowEncoder> encoders;
+  private transient Map<String, HudiTableWriter> writers;
+  private transient ListState<BufferedRow> buffer;
+  private transient ValueState<PendingCommit> pending;
+  private transient MapState<String, Long> tombstones;
+  private transient long restoredCheckpointId;
+  private transient boolean endOfInput;
+  private transient Counter recordsWritten;
+  private transient Counter commits;
+
+  HudiWriteOperator(HudiSinkConfig config, List<TableSchema> tables) {
+    this.config = config;
+    this.tables = List.copyOf(tables);
+  }
+
+  /** The state key of a table: {@link io.tributary.schema.TableId#toString()}. */
+  static String key(ChangeEvent e) {
+    return e.tableId().toString();
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    buffer = context.getKeyedStateStore().getListState(new ListStateDescriptor<>(BUFFER_STATE, TypeInformation.of(BufferedRow.class)));
+    pending = context.getKeyedStateStore().getState(new ValueStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingCommit.class)));
+    MapStateDescriptor<String, Long> tombstoneDescriptor = new MapStateDescriptor<>(TOMBSTONE_STATE, Types.STRING, Types.LONG);
+    Duration retention = config.tombstoneRetention();
+    if (!retention.isZero()) {
+      tombstoneDescriptor.enableTimeToLive(
+          StateTtlConfig.newBuilder(retention)
+              .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+              .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+              .cleanupFullSnapshot()
+              .build());
+    }
+    tombstones = context.getKeyedStateStore().getMapState(tombstoneDescriptor);
+    OptionalLong restored = context.getRestoredCheckpointId();
+    restoredCheckpointId = restored.isPresent() ? restored.getAsLong() : -1L;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    MetricGroup group = getMetricGroup().addGroup("tributary").addGroup("sink").addGroup(config.sinkName());
+    recordsWritten = group.counter(RECORDS_WRITTEN);
+    commits = group.counter(COMMITS);
+    tablesByKey = new HashMap<>();
+    for (TableSchema t : tables) {
+      tablesByKey.put(t.tableId().toString(), t);
+    }
+    encoders = new HashMap<>();
+    writers = new HashMap<>();
+    TaskInfo task = getRuntimeContext().getTaskInfo();
+    for (String key : tablesByKey.keySet()) {
+      int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(
+          key, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+      if (owner != task.getIndexOfThisSubtask()) {
+        continue; // another subtask owns this table
+      }
+      setCurrentKey(key);
+      PendingCommit p = pending.value();
+      writer(key).recover(p, restoredCheckpointId);
+      if (p != null) {
+        pending.clear();
+        recordsWritten.inc(p.records);
+        commits.inc();
+      }
+    }
+  }
+
+  @Override
+  public void processElement(StreamRecord<ChangeEvent> element) throws Exception {
+    ChangeEvent e = element.getValue();
+    buffer.add(encoder(key(e)).encode(e));
+  }
+
+  @Override
+  public void endInput() {
+    endOfInput = true;
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    long checkpointId = context.getCheckpointId();
+    for (String key : keys(BUFFER_STATE)) {
+      setCurrentKey(key);
+      PendingCommit p = pending.value();
+      if (p != null) {
+        if (!endOfInput) {
+          LOGGER.info("Sink {}: table {} still waits for the commit of {}; its buffer goes into checkpoint {}",
+              config.sinkName(), key, p, checkpointId);
+          continue;
+        }
+        commit(key, p, checkpointId);
+      }
+      flush(key, checkpointId);
+    }
+  }
+
+  /** Writes the current table's buffer under a new instant; state changes only once Hudi has written the files. */
+  private void flush(String key, long checkpointId) throws Exception {
+    Map<String, BufferedRow> latest = new LinkedHashMap<>();
+    for (BufferedRow r : buffer.get()) {
+      latest.merge(r.recordKey, r, (old, now) -> now.ordering >= old.ordering ? now : old);
+    }
+    boolean tombstonesOn = !config.tombstoneRetention().isZero();
+    List<BufferedRow> rows = new ArrayList<>(latest.size());
+    Map<String, Long> newTombstones = new HashMap<>();
+    List<String> cleared = new ArrayList<>();
+    int dropped = 0;
+    for (BufferedRow r : latest.values()) {
+      if (tombstonesOn) {
+        Long deletedAt = tombstones.get(r.recordKey);
+        if (r.delete) {
+          if (deletedAt == null || r.ordering > deletedAt) {
+            newTombstones.put(r.recordKey, r.ordering);
+          }
+        } else if (deletedAt != null) {
+          if (r.ordering <= deletedAt) {
+            dropped++;
+            continue; // a late change of a key deleted later: must not bring the row back
+          }
+          cleared.add(r.recordKey);
+        }
+      }
+      rows.add(r);
+    }
+    if (dropped > 0) {
+      LOGGER.info("Sink {}: dropped {} late changes of {} whose keys were deleted with a higher ordering",
+          config.sinkName(), dropped, key);
+    }
+    if (!rows.isEmpty()) {
+      pending.update(writer(key).write(rows, checkpointId));
+    }
+    buffer.clear();
+    tombstones.putAll(newTombstones);
+    for (String k : cleared) {
+      tombstones.remove(k);
+    }
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) throws Exception {
+    super.notifyCheckpointComplete(checkpointId);
+    for (String key : keys(PENDING_STATE)) {
+      setCurrentKey(key);
+      PendingCommit p = pending.value();
+      if (p != null && p.checkpointId <= checkpointId) {
+        commit(key, p, checkpointId);
+      }
+    }
+  }
+
+  private void commit(String key, PendingCommit p, long checkpointId) {
+    HudiTableWriter w = writer(key);
+    w.commit(p, checkpointId);
+    pending.clear();
+    recordsWritten.inc(p.records);
+    commits.inc();
+    w.compactIfDue();
+  }
+
+  /** The keys (tables) that have a value in a state, collected first: state is modified while walking them. */
+  private List<String> keys(String state) {
+    KeyedStateBackend<String> backend = getKeyedStateBackend();
+    try (Stream<String> s = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+      return s.sorted().collect(Collectors.toList());
+    }
+  }
+
+  private HudiRowEncoder encoder(String key) {
+    HudiRowEncoder enc = encoders.get(key);
+    if (enc == null) {
+      enc = new HudiRowEncoder(config, table(key));
+      encoders.put(key, enc);
+    }
+    return enc;
+  }
+
+  private HudiTableWriter writer(String key) {
+    HudiTableWriter w = writers.get(key);
+    if (w == null) {
+      w = HudiTableWriter.open(config, table(key));
+      writers.put(key, w);
+    }
+    return w;
+  }
+
+  private TableSchema table(String key) {
+    TableSchema t = tablesByKey.get(key);
+    if (t == null) {
+      throw new HudiSinkException(
+          "sink " + config.sinkName() + ": got a change of table " + key + ", which was not passed to prepare(tables);"
+              + " known tables: " + tablesByKey.keySet());
+    }
+    return t;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (writers != null) {
+        for (HudiTableWriter w : writers.values()) {
+          try {
+            w.close();
+          } catch (RuntimeException e) {
+            LOGGER.warn("Sink {}: closing the Hudi writer of {} failed", config.sinkName(), w.basePath(), e);
+          }
+        }
+        writers.clear();
+      }
+    } finally {
+      super.close();
+    }
+  }
+}
