@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  *       arrived yet) keeps its buffer for the next checkpoint: Hudi rolls back a pending instant whenever a new one
  *       starts (STACK.md pitfall 15).
  *   <li>{@link #notifyCheckpointComplete} (checkpoint m): commit every pending instant of a checkpoint <= m, with m
- *       in the commit metadata ({@code tributary.checkpoint.id}), then, on MERGE_ON_READ, compact if due.
+ *       in the commit metadata ({@code tributary.checkpoint.id}), then, on MERGE_ON_READ, compact if due. Rows that
+ *       were carried past a checkpoint <= m (previous step) are then written and committed at once, so that the
+ *       table never lags behind a completed checkpoint, not even after the final savepoint of a stopped job.
  *   <li>Restore from checkpoint n ({@link #open}): for every table this subtask owns, commit the pending instant
  *       restored from n (n completed, so its data is part of the result), then roll back every other pending
  *       instant (written for a checkpoint that never completed; the source replays its changes) and finish
@@ -102,6 +104,8 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   private transient MapState<String, Long> tombstones;
   private transient long restoredCheckpointId;
   private transient boolean endOfInput;
+  /** Per table whose buffer was carried past a checkpoint: {checkpoint id, rows of the buffer in that checkpoint}. */
+  private transient Map<String, long[]> carried;
   private transient Counter recordsWritten;
   private transient Counter commits;
 
@@ -147,6 +151,7 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
     }
     encoders = new HashMap<>();
     writers = new HashMap<>();
+    carried = new HashMap<>();
     TaskInfo task = getRuntimeContext().getTaskInfo();
     for (String key : tablesByKey.keySet()) {
       int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(
@@ -185,21 +190,36 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
       PendingCommit p = pending.value();
       if (p != null) {
         if (!endOfInput) {
-          LOGGER.info("Sink {}: table {} still waits for the commit of {}; its buffer goes into checkpoint {}",
-              config.sinkName(), key, p, checkpointId);
+          long rows = 0;
+          for (BufferedRow ignored : buffer.get()) {
+            rows++;
+          }
+          carried.put(key, new long[] {checkpointId, rows});
+          LOGGER.info("Sink {}: table {} still waits for the commit of {}; its {} buffered rows go into checkpoint {}"
+              + " and are committed when that checkpoint completes", config.sinkName(), key, p, rows, checkpointId);
           continue;
         }
         commit(key, p, checkpointId);
       }
-      flush(key, checkpointId);
+      carried.remove(key);
+      flush(key, checkpointId, Long.MAX_VALUE);
     }
   }
 
-  /** Writes the current table's buffer under a new instant; state changes only once Hudi has written the files. */
-  private void flush(String key, long checkpointId) throws Exception {
+  /**
+   * Writes the first {@code limit} rows of the current table's buffer (in arrival order) under a new instant and keeps
+   * the rest buffered; state changes only once Hudi has written the files.
+   */
+  private void flush(String key, long checkpointId, long limit) throws Exception {
     Map<String, BufferedRow> latest = new LinkedHashMap<>();
+    List<BufferedRow> rest = new ArrayList<>();
+    long taken = 0;
     for (BufferedRow r : buffer.get()) {
-      latest.merge(r.recordKey, r, (old, now) -> now.ordering >= old.ordering ? now : old);
+      if (taken++ < limit) {
+        latest.merge(r.recordKey, r, (old, now) -> now.ordering >= old.ordering ? now : old);
+      } else {
+        rest.add(r);
+      }
     }
     boolean tombstonesOn = !config.tombstoneRetention().isZero();
     List<BufferedRow> rows = new ArrayList<>(latest.size());
@@ -231,6 +251,9 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
       pending.update(writer(key).write(rows, checkpointId));
     }
     buffer.clear();
+    if (!rest.isEmpty()) {
+      buffer.addAll(rest);
+    }
     tombstones.putAll(newTombstones);
     for (String k : cleared) {
       tombstones.remove(k);
@@ -245,6 +268,25 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
       PendingCommit p = pending.value();
       if (p != null && p.checkpointId <= checkpointId) {
         commit(key, p, checkpointId);
+      }
+    }
+    // Rows carried past a completed checkpoint are part of it: write and commit them now rather than at the next
+    // checkpoint, which may never come (a stop with savepoint ends the job right after this notice). A replay after a
+    // failure rewrites the same rows with the same ordering, which Hudi resolves to the same result.
+    for (String key : new ArrayList<>(carried.keySet())) {
+      long[] c = carried.get(key);
+      if (c[0] > checkpointId) {
+        continue;
+      }
+      setCurrentKey(key);
+      if (pending.value() != null) {
+        continue; // its own instant's checkpoint has not completed yet
+      }
+      carried.remove(key);
+      flush(key, c[0], c[1]);
+      PendingCommit written = pending.value();
+      if (written != null) {
+        commit(key, written, checkpointId);
       }
     }
   }
