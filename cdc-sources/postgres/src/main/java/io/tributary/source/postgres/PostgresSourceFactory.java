@@ -68,6 +68,14 @@ public final class PostgresSourceFactory implements SourceFactory {
         CONNECT_TIMEOUT);
   }
 
+  /**
+   * Debezium properties a {@code debezium.} key may not set (nor any {@code database.*}): they decide which server,
+   * slot, plugin and tables are read, and Tributary derives them from its own options.
+   */
+  public static final Set<String> MANAGED_DEBEZIUM_KEYS =
+      Set.of("slot.name", "plugin.name", "table.include.list", "schema.include.list", "table.exclude.list",
+          "schema.exclude.list", "publication.name", "snapshot.mode", "topic.prefix");
+
   @Override
   public Set<String> passThroughPrefixes() {
     return Set.of(DEBEZIUM_PREFIX);
@@ -122,7 +130,15 @@ public final class PostgresSourceFactory implements SourceFactory {
     options.asMap().forEach(
         (k, v) -> {
           if (k.startsWith(DEBEZIUM_PREFIX) && k.length() > DEBEZIUM_PREFIX.length()) {
-            debezium.put(k.substring(DEBEZIUM_PREFIX.length()), v);
+            String key = k.substring(DEBEZIUM_PREFIX.length());
+            // Flink CDC applies debezium.* after its own settings: these would silently change what is read
+            if (MANAGED_DEBEZIUM_KEYS.contains(key) || key.startsWith("database.")) {
+              throw new IllegalArgumentException(
+                  options.path() + "." + k + ": Tributary sets '" + key + "' itself (from the source options: "
+                      + "hostname, port, database, username, password, tables, slot.name, publication.name); "
+                      + "remove it");
+            }
+            debezium.put(key, v);
           }
         });
 

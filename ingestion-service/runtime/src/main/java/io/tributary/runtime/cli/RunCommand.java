@@ -49,6 +49,9 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("  " + p);
       }
       return 1;
+    } catch (IllegalArgumentException e) {
+      System.out.println(file + ": " + e.getMessage());
+      return 1;
     }
     Path state = stateDir != null ? stateDir : defaultStateDir(plan.definition());
     System.out.printf(

@@ -41,6 +41,15 @@ public final class ValidateCommand implements Callable<Integer> {
     for (ConfigProblem w : parsed.warnings()) {
       out.println("warning: " + w);
     }
+    try {
+      // the factories check what option parsing cannot (ranges, names, combinations); nothing connects yet
+      factories.createSource(parsed.definition());
+      factories.createSinks(parsed.definition());
+    } catch (IllegalArgumentException e) {
+      out.println(file + ": 1 problem");
+      out.println("  " + e.getMessage());
+      return 1;
+    }
     if (live) {
       try {
         PipelinePlanner.plan(parsed.definition(), factories);
