@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Creates and removes the temporary directories of the embedded services. */
-final class TempDirs {
+public final class TempDirs {
 
   private static final Logger LOG = LoggerFactory.getLogger(TempDirs.class);
 
@@ -70,7 +70,7 @@ final class TempDirs {
    *
    * @param dir the directory to delete; may be null
    */
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }

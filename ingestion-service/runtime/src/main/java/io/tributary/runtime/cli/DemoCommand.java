@@ -113,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
       return ok ? 0 : 1;
     } finally {
       if (!keep) {
-        deleteRecursively(work);
+        io.tributary.embedded.TempDirs.deleteQuietly(work);
       } else {
         out.println("Kept " + work);
       }
@@ -164,11 +164,5 @@ public final class DemoCommand implements Callable<Integer> {
     return p.isAbsolute() || Files.exists(p) || home == null ? p : Path.of(home).resolve(p);
   }
 
-  private static void deleteRecursively(Path p) {
-    try (var s = Files.walk(p)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (Exception ignored) {
-      // best effort: a temp dir
-    }
-  }
+
 }
