@@ -27,12 +27,14 @@ public final class LocalPipelineRunner implements AutoCloseable {
   private final Path stateDir;
   private final JobClient client;
   private final Optional<Path> resumedFrom;
+  private final CompletableFuture<org.apache.flink.api.common.JobExecutionResult> result;
 
   private LocalPipelineRunner(PipelinePlan plan, Path stateDir, JobClient client, Optional<Path> resumedFrom) {
     this.plan = plan;
     this.stateDir = stateDir;
     this.client = client;
     this.resumedFrom = resumedFrom;
+    this.result = client.getJobExecutionResult();
   }
 
   /**
@@ -76,13 +78,13 @@ public final class LocalPipelineRunner implements AutoCloseable {
     return client.getJobStatus().get(30, TimeUnit.SECONDS);
   }
 
-  /** Whether the job reached a terminal state (finished, failed, canceled). */
+  /**
+   * Whether the job reached a terminal state (finished, failed, canceled). Non-blocking: looks at the job's result
+   * future, which the MiniCluster completes when the job ends. (Polling the job status instead could time out under
+   * load, which once ended the progress loop while the job kept running.)
+   */
   public boolean isDone() {
-    try {
-      return status().isGloballyTerminalState();
-    } catch (Exception e) {
-      return true;
-    }
+    return result.isDone();
   }
 
   /**
@@ -111,7 +113,7 @@ public final class LocalPipelineRunner implements AutoCloseable {
    * @throws Exception the job's failure cause when it failed
    */
   public void awaitTermination() throws Exception {
-    client.getJobExecutionResult().get();
+    result.get();
   }
 
   /** Stops the job with a savepoint if it still runs, else does nothing; falls back to cancel after 2 minutes. */

@@ -12,8 +12,9 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 /**
  * An in-JVM Flink metric reporter that keeps Tributary's counters ({@code tributary.table.<t>.snapshotRows},
  * {@code tributary.table.<t>.changes}, {@code tributary.sink.<name>.recordsWritten}) so that the CLI can show
- * progress while a job runs on the embedded MiniCluster. Only counters under the {@code tributary} group are kept;
- * values of parallel subtasks are summed when read.
+ * progress while a job runs on the embedded MiniCluster. Only counters under the {@code tributary} group are kept
+ * (one entry per counter object, so parallel subtasks never collide); their values are summed when read. Counters of a
+ * task that ends or fails are dropped, so after a failover the sums restart from what the new attempt emits.
  *
  * <p>Registered through {@link ProgressMetricsFactory}; state is static because Flink instantiates the reporter.
  */
@@ -33,8 +34,7 @@ public final class ProgressMetrics implements MetricReporter {
     }
     String key = key(metricName, group);
     if (key != null) {
-      COUNTERS.put(key + "#" + group.getAllVariables().getOrDefault("<subtask_index>", "0")
-          + "#" + group.getAllVariables().getOrDefault("<task_attempt_num>", "0"), (Counter) metric);
+      COUNTERS.put(key + "#" + System.identityHashCode(metric), (Counter) metric);
     }
   }
 
@@ -43,8 +43,7 @@ public final class ProgressMetrics implements MetricReporter {
     // keep the last value of a finished or failed attempt out of the sums: drop it
     String key = key(metricName, group);
     if (key != null) {
-      COUNTERS.remove(key + "#" + group.getAllVariables().getOrDefault("<subtask_index>", "0")
-          + "#" + group.getAllVariables().getOrDefault("<task_attempt_num>", "0"));
+      COUNTERS.remove(key + "#" + System.identityHashCode(metric));
     }
   }
 

@@ -66,17 +66,22 @@ public final class ProgressView implements AutoCloseable {
       bar.maxHint(snapshot);
     }
     bar.stepTo(snapshot);
-    StringBuilder msg = new StringBuilder();
+    StringBuilder msg = new StringBuilder(" · ");
     msg.append(plan.tables().size()).append(" tables · ")
         .append(changes).append(" changes · ")
         .append(String.format("%.0f ev/s", eventsPerSecond));
     sinks.forEach((name, n) -> msg.append(" · ").append(name).append(' ').append(n));
-    bar.setExtraMessage(msg.toString());
+    String text = msg.toString();
+    if (!text.equals(bar.getExtraMessage())) {
+      bar.setExtraMessage(text);
+      // the bar redraws by itself only when its progress moves; after the snapshot only the message does
+      bar.refresh();
+    }
   }
 
+  /** Ends the bar with the last values read (the job's counters may already be gone when this is called). */
   @Override
   public void close() {
-    refresh();
     bar.close();
   }
 }
