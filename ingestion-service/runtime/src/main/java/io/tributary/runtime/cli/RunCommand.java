@@ -14,6 +14,8 @@ import io.tributary.runtime.progress.ProgressView;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,12 +62,28 @@ public final class RunCommand implements Callable<Integer> {
     LocalPipelineRunner runner = LocalPipelineRunner.start(plan, state, restartAttempts);
     runner.resumedFrom().ifPresent(p -> System.out.println("Resumed from " + p));
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (stopping.compareAndSet(false, true)) {
+            System.out.println();
+            System.out.println("Stopping with a savepoint...");
+            runner.close();
+          }
+        };
+    // Ctrl-C and SIGTERM stop the job while the JVM still runs normally: Hudi's log writer registers a JVM shutdown
+    // hook for every file it opens, so a savepoint taken from inside a shutdown hook fails on MERGE_ON_READ tables.
+    for (String signal : new String[] {"INT", "TERM"}) {
+      try {
+        Signal.handle(new Signal(signal), s -> new Thread(stop, "tributary-stop").start());
+      } catch (IllegalArgumentException e) {
+        // the signal is not available on this platform: the shutdown hook below still stops the job
+      }
+    }
     Thread hook =
         new Thread(
             () -> {
-              System.out.println();
-              System.out.println("Stopping with a savepoint...");
-              runner.close();
+              stop.run();
               try {
                 stopped.await();
               } catch (InterruptedException e) {
@@ -82,10 +100,14 @@ public final class RunCommand implements Callable<Integer> {
     }
     try {
       runner.awaitTermination();
-      System.out.println("Pipeline ended.");
+      System.out.println(stopping.get()
+          ? "Pipeline stopped with a savepoint; run the same command to resume from it."
+          : "Pipeline ended.");
       return 0;
     } catch (Exception e) {
-      System.out.println("Pipeline failed: " + rootMessage(e));
+      System.out.println(stopping.get()
+          ? "Pipeline cancelled (the savepoint failed, see the log); the next run resumes from its last checkpoint."
+          : "Pipeline failed: " + rootMessage(e));
       return 1;
     } finally {
       stopped.countDown();
