@@ -83,7 +83,9 @@ public final class PipelineOptions {
               "registry.url",
               null,
               "Base URL of a Confluent-compatible schema registry REST API, e.g. http://127.0.0.1:8085/apis/ccompat/v7.")
-          .withCheck(PipelineOptions::isHttpUrl, "use an http:// or https:// URL with a host");
+          .withCheck(PipelineOptions::isHttpUrl, "use an http:// or https:// URL with a host")
+          // credentials in a URL end up in every message and log line that names the registry
+          .withCheck(PipelineOptions::hasNoUserInfo, "put no credentials in the URL (user:password@ is not supported)");
 
   /** {@code schema.compatibility}: the level set on subjects Tributary creates, default BACKWARD. */
   public static final ConfigOption<CompatibilityLevel> COMPATIBILITY =
@@ -119,6 +121,14 @@ public final class PipelineOptions {
   public static final Set<ConfigOption<?>> ERRORS_OPTIONAL = Set.of(ERROR_MODE, DLQ_TOPIC);
 
   private PipelineOptions() {}
+
+  private static boolean hasNoUserInfo(String s) {
+    try {
+      return new URI(s.trim()).getRawUserInfo() == null;
+    } catch (URISyntaxException e) {
+      return true; // reported by isHttpUrl
+    }
+  }
 
   private static boolean isHttpUrl(String s) {
     try {

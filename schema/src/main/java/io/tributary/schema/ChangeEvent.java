@@ -85,10 +85,12 @@ public final class ChangeEvent implements Serializable {
     return new ChangeEvent(tableId, Op.DELETE, Objects.requireNonNull(before, "before"), null, source, tsMs);
   }
 
+  /** The table the change belongs to; never null. */
   public TableId tableId() {
     return tableId;
   }
 
+  /** The kind of change: c, u, d or r; never null. */
   public Op op() {
     return op;
   }
@@ -103,6 +105,7 @@ public final class ChangeEvent implements Serializable {
     return after == null ? null : Collections.unmodifiableMap(after);
   }
 
+  /** Where and when the change happened in the source (the envelope's {@code source} block); never null. */
   public SourceInfo source() {
     return source;
   }

@@ -65,6 +65,7 @@ public final class SourceInfo implements Serializable {
     return name;
   }
 
+  /** The database name; never null. */
   public String database() {
     return database;
   }
@@ -74,6 +75,7 @@ public final class SourceInfo implements Serializable {
     return schema;
   }
 
+  /** The table name; never null. */
   public String table() {
     return table;
   }
@@ -165,11 +167,13 @@ public final class SourceInfo implements Serializable {
     private Long serverId;
     private long ordering;
 
+    /** Connector name, {@code postgresql} or {@code mysql}; required. */
     public Builder connector(String v) {
       connector = v;
       return this;
     }
 
+    /** Logical server name (the pipeline name); optional. */
     public Builder name(String v) {
       name = v;
       return this;
@@ -183,41 +187,49 @@ public final class SourceInfo implements Serializable {
       return this;
     }
 
+    /** Commit time in the source, ms since the epoch (0 when unknown). */
     public Builder tsMs(long v) {
       tsMs = v;
       return this;
     }
 
+    /** Whether the row was read by a snapshot. */
     public Builder snapshot(boolean v) {
       snapshot = v;
       return this;
     }
 
+    /** PostgreSQL log sequence number; null for other sources. */
     public Builder lsn(Long v) {
       lsn = v;
       return this;
     }
 
+    /** PostgreSQL transaction id; null for other sources. */
     public Builder txId(Long v) {
       txId = v;
       return this;
     }
 
+    /** MySQL binlog file name; null for other sources. */
     public Builder binlogFile(String v) {
       binlogFile = v;
       return this;
     }
 
+    /** MySQL binlog position in bytes; null for other sources. */
     public Builder binlogPos(Long v) {
       binlogPos = v;
       return this;
     }
 
+    /** MySQL GTID of the transaction; null when absent. */
     public Builder gtid(String v) {
       gtid = v;
       return this;
     }
 
+    /** MySQL server id; null for other sources. */
     public Builder serverId(Long v) {
       serverId = v;
       return this;

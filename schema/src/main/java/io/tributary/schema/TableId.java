@@ -31,6 +31,7 @@ public final class TableId implements Serializable, Comparable<TableId> {
     this.table = Objects.requireNonNull(table, "table");
   }
 
+  /** The database name; never null. */
   public String database() {
     return database;
   }
@@ -40,6 +41,7 @@ public final class TableId implements Serializable, Comparable<TableId> {
     return schema;
   }
 
+  /** The table name; never null. */
   public String table() {
     return table;
   }

@@ -49,6 +49,7 @@ public final class LocalPipelineRunner implements AutoCloseable {
     Optional<Path> resume = Checkpoints.latest(stateDir);
     Checkpoints.checkTables(stateDir, plan.tables(), resume.isPresent());
     resume.ifPresent(p -> conf.setString("execution.savepoint.path", p.toUri().toString()));
+    resume.ifPresent(LocalPipelineRunner::warnIfOld);
     resume.ifPresentOrElse(
         p -> LOG.info("Resuming pipeline {} from {}", plan.definition().pipeline().name(), p),
         () -> LOG.info("No checkpoint under {}: starting pipeline {} fresh", stateDir, plan.definition().pipeline().name()));
@@ -60,10 +61,34 @@ public final class LocalPipelineRunner implements AutoCloseable {
     return new LocalPipelineRunner(plan, stateDir, client, resume);
   }
 
+  /** Age past which a checkpoint's open Kafka transactions may have been aborted by the brokers (default timeout). */
+  static final Duration KAFKA_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+  /**
+   * Warns when resuming from an old checkpoint: Kafka transactions pre-committed for it are committed on restore, but
+   * a broker aborts a transaction older than its timeout ({@code transaction.timeout}, default 15 min), and Flink's
+   * Kafka sink then cannot commit it. A savepoint taken by a clean stop has nothing left open.
+   */
+  private static void warnIfOld(Path checkpoint) {
+    try {
+      Duration age = Duration.between(
+          java.nio.file.Files.getLastModifiedTime(checkpoint.resolve("_metadata")).toInstant(), java.time.Instant.now());
+      if (age.compareTo(KAFKA_TRANSACTION_TIMEOUT) > 0 && !checkpoint.getFileName().toString().startsWith("savepoint")) {
+        LOG.warn("Resuming from checkpoint {} taken {} min ago: Kafka transactions it left open may have been aborted "
+            + "by the brokers after transaction.timeout (default 15 min); compare the topics with the source",
+            checkpoint, age.toMinutes());
+      }
+    } catch (java.io.IOException e) {
+      LOG.debug("cannot read the age of {}", checkpoint, e);
+    }
+  }
+
+  /** The plan this runner runs. */
   public PipelinePlan plan() {
     return plan;
   }
 
+  /** Flink's client of the running job (status, accumulators, savepoints). */
   public JobClient jobClient() {
     return client;
   }
@@ -73,7 +98,11 @@ public final class LocalPipelineRunner implements AutoCloseable {
     return resumedFrom;
   }
 
-  /** The job's current status. */
+  /**
+   * The job's current status.
+   *
+   * @throws Exception if the MiniCluster does not answer within 30 s
+   */
   public JobStatus status() throws Exception {
     return client.getJobStatus().get(30, TimeUnit.SECONDS);
   }

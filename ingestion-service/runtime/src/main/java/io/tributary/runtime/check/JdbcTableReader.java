@@ -19,6 +19,13 @@ public final class JdbcTableReader {
   private JdbcTableReader() {}
 
   /**
+   * Reads every row of a table.
+   *
+   * @param jdbcUrl JDBC URL of the source database
+   * @param user database user
+   * @param password the user's password, may be null
+   * @param table the table with its mapped columns and primary key
+   * @return the rows keyed by primary key, side {@code source}
    * @throws SQLException if the table cannot be read
    */
   public static TableRows read(String jdbcUrl, String user, String password, TableSchema table) throws SQLException {

@@ -22,10 +22,12 @@ public final class TableRows {
     this.side = side;
   }
 
+  /** The table these rows belong to. */
   public TableSchema table() {
     return table;
   }
 
+  /** Where the rows come from: {@code source}, or a sink name such as {@code kafka-0}. */
   public String side() {
     return side;
   }
@@ -54,6 +56,7 @@ public final class TableRows {
     rows.remove(keyOf(keyImage));
   }
 
+  /** The number of rows (distinct primary keys). */
   public int size() {
     return rows.size();
   }

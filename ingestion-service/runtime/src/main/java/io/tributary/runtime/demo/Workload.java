@@ -92,14 +92,17 @@ public final class Workload {
     }
   }
 
+  /** Rows inserted so far. */
   public long inserts() {
     return inserts;
   }
 
+  /** Rows updated so far (statements that matched no row count 0). */
   public long updates() {
     return updates;
   }
 
+  /** Rows deleted so far (statements that matched no row count 0). */
   public long deletes() {
     return deletes;
   }
