@@ -34,8 +34,9 @@ public final class Checkpoints {
    * @throws UncheckedIOException if the state directory cannot be listed
    */
   public static Optional<Path> latest(Path stateDir) {
-    Optional<Path> a = newest(checkpointDir(stateDir), 2);
-    Optional<Path> b = newest(savepointDir(stateDir), 1);
+    FileTime finished = Files.exists(finishedMarker(stateDir)) ? mtime0(finishedMarker(stateDir)) : null;
+    Optional<Path> a = newest(checkpointDir(stateDir), 2).filter(p -> finished == null || mtime(p).compareTo(finished) > 0);
+    Optional<Path> b = newest(savepointDir(stateDir), 1).filter(p -> finished == null || mtime(p).compareTo(finished) > 0);
     if (a.isEmpty()) {
       return b;
     }
@@ -43,6 +44,57 @@ public final class Checkpoints {
       return a;
     }
     return mtime(a.get()).compareTo(mtime(b.get())) >= 0 ? a : b;
+  }
+
+  /**
+   * The marker written when a job ended by itself (a bounded {@code startup.mode: snapshot} run): checkpoints and
+   * savepoints older than it belong to a finished pipeline and are never resumed from.
+   */
+  public static Path finishedMarker(Path stateDir) {
+    return stateDir.resolve("finished");
+  }
+
+  /**
+   * Records that the pipeline's job ended by itself.
+   *
+   * @throws UncheckedIOException if the marker cannot be written
+   */
+  public static void markFinished(Path stateDir) {
+    try {
+      Files.createDirectories(stateDir);
+      Files.writeString(finishedMarker(stateDir), java.time.Instant.now().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + finishedMarker(stateDir), e);
+    }
+  }
+
+  /**
+   * Moves savepoints completed at or after {@code since} aside ({@code savepoints/.invalid-<name>}), so that no run
+   * resumes from them. Used when a stop with savepoint failed after the savepoint was written: Flink may have
+   * restarted the job from an older checkpoint and rolled back what the savepoint's sinks had prepared.
+   *
+   * @return the savepoints moved
+   */
+  public static java.util.List<Path> invalidateSavepointsSince(Path stateDir, java.time.Instant since) {
+    java.util.List<Path> moved = new java.util.ArrayList<>();
+    Path root = savepointDir(stateDir);
+    if (!Files.isDirectory(root)) {
+      return moved;
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && Files.isRegularFile(p.resolve("_metadata"))
+            && !mtime(p).toInstant().isBefore(since)) {
+          Path target = root.resolve(".invalid-" + name);
+          Files.move(p, target);
+          moved.add(target);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move savepoints aside under " + root, e);
+    }
+    return moved;
   }
 
   /** The file that records which tables a pipeline's checkpoints cover: {@code <stateDir>/tables.txt}. */
@@ -87,6 +139,7 @@ public final class Checkpoints {
     }
     try (Stream<Path> s = Files.walk(root, depth)) {
       return s.filter(Files::isDirectory)
+          .filter(p -> !p.getFileName().toString().startsWith("."))
           .filter(p -> Files.isRegularFile(p.resolve("_metadata")))
           .max(Comparator.comparing(Checkpoints::mtime).thenComparing(Checkpoints::number));
     } catch (IOException e) {
@@ -105,6 +158,14 @@ public final class Checkpoints {
       }
     }
     return 0;
+  }
+
+  private static FileTime mtime0(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
   }
 
   private static FileTime mtime(Path dir) {

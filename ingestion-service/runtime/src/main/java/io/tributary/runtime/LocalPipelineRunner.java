@@ -123,10 +123,20 @@ public final class LocalPipelineRunner implements AutoCloseable {
    * @throws Exception if the savepoint fails within {@code timeout}; the job is then still running
    */
   public String stop(Duration timeout) throws Exception {
+    java.time.Instant attempt = java.time.Instant.now().minusSeconds(1);
     CompletableFuture<String> f =
         client.stopWithSavepoint(
             false, Checkpoints.savepointDir(stateDir).toUri().toString(), SavepointFormatType.CANONICAL);
-    String path = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    String path;
+    try {
+      path = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // the savepoint may exist although the stop failed (a task failed before committing it): never resume from it
+      for (Path moved : Checkpoints.invalidateSavepointsSince(stateDir, attempt)) {
+        LOG.warn("Stop with savepoint failed; moved its savepoint aside to {}", moved);
+      }
+      throw e;
+    }
     LOG.info("Pipeline {} stopped with savepoint {}", plan.definition().pipeline().name(), path);
     return path;
   }

@@ -70,4 +70,23 @@ class CheckpointsTest {
     return new TableSchema(new TableId("db", "public", name),
         List.of(Column.of("id", ColumnKind.INT64, false, "bigint")), List.of("id"));
   }
+
+  @Test
+  void aFinishedPipelineIsNotResumedFromItsOlderSnapshots() throws IOException {
+    complete(Checkpoints.savepointDir(state).resolve("savepoint-1"), 1_000);
+    Checkpoints.markFinished(state);
+    Files.setLastModifiedTime(Checkpoints.finishedMarker(state), FileTime.fromMillis(2_000));
+    assertThat(Checkpoints.latest(state)).isEmpty();
+    Path newer = complete(Checkpoints.checkpointDir(state).resolve("job/chk-1"), 3_000);
+    assertThat(Checkpoints.latest(state)).contains(newer);
+  }
+
+  @Test
+  void savepointsOfAFailedStopAreMovedAside() throws IOException {
+    Path old = complete(Checkpoints.savepointDir(state).resolve("savepoint-old"), 1_000);
+    complete(Checkpoints.savepointDir(state).resolve("savepoint-new"), 5_000);
+    List<Path> moved = Checkpoints.invalidateSavepointsSince(state, java.time.Instant.ofEpochMilli(4_000));
+    assertThat(moved).extracting(p -> p.getFileName().toString()).containsExactly(".invalid-savepoint-new");
+    assertThat(Checkpoints.latest(state)).contains(old);
+  }
 }

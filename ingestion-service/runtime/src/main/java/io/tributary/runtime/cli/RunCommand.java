@@ -7,6 +7,7 @@ import io.tributary.config.PipelineParser;
 import io.tributary.config.PipelineValidationException;
 import io.tributary.config.SecretResolver;
 import io.tributary.config.spi.FactoryRegistry;
+import io.tributary.runtime.Checkpoints;
 import io.tributary.runtime.LocalPipelineRunner;
 import io.tributary.runtime.PipelinePlan;
 import io.tributary.runtime.PipelinePlanner;
@@ -14,6 +15,7 @@ import io.tributary.runtime.progress.ProgressView;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 import picocli.CommandLine.Command;
@@ -63,12 +65,17 @@ public final class RunCommand implements Callable<Integer> {
     runner.resumedFrom().ifPresent(p -> System.out.println("Resumed from " + p));
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
+    AtomicBoolean stopAttempted = new AtomicBoolean();
     Runnable stop =
         () -> {
           if (stopping.compareAndSet(false, true)) {
             System.out.println();
-            System.out.println("Stopping with a savepoint...");
+            System.out.println("Stopping with a savepoint... (press Ctrl-C again to quit at once)");
             runner.close();
+            stopAttempted.set(true);
+          } else {
+            // a second signal: the user wants out now; the next run resumes from the last checkpoint
+            Runtime.getRuntime().halt(130);
           }
         };
     // Ctrl-C and SIGTERM stop the job while the JVM still runs normally: Hudi's log writer registers a JVM shutdown
@@ -83,26 +90,39 @@ public final class RunCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              stop.run();
+              if (!stopping.get()) {
+                stop.run();
+              }
               try {
-                stopped.await();
+                stopped.await(3, TimeUnit.MINUTES);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
             },
             "tributary-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (ProgressView view = new ProgressView(plan, System.out)) {
-      while (!runner.isDone()) {
-        view.refresh();
-        Thread.sleep(500);
-      }
-    }
     try {
+      try (ProgressView view = new ProgressView(plan, System.out)) {
+        while (!runner.isDone()) {
+          if (stopAttempted.get() && !runner.isDone()) {
+            Thread.sleep(2000);
+            if (!runner.isDone()) {
+              System.out.println("The job did not stop; see the log. The next run resumes from its last checkpoint.");
+              return 1;
+            }
+          }
+          view.refresh();
+          Thread.sleep(500);
+        }
+      }
       runner.awaitTermination();
-      System.out.println(stopping.get()
-          ? "Pipeline stopped with a savepoint; run the same command to resume from it."
-          : "Pipeline ended.");
+      if (stopping.get()) {
+        System.out.println("Pipeline stopped with a savepoint; run the same command to resume from it.");
+      } else {
+        // ended by itself (startup.mode: snapshot): its checkpoints are not to be resumed from
+        Checkpoints.markFinished(state);
+        System.out.println("Pipeline ended.");
+      }
       return 0;
     } catch (Exception e) {
       System.out.println(stopping.get()

@@ -33,8 +33,9 @@ public final class HudiSinkFactory implements SinkFactory {
   /**
    * Hudi keys that Tributary sets itself and that a pass-through {@code hoodie.} option may not override: the table
    * identity and layout (name, type, record key, ordering and partition fields, key generator, payload and merge
-   * mode, delete marker) and the two settings whose defaults lose data or cannot work here (the embedded timeline
-   * server, STACK.md pitfall 1; the small-file limit on MERGE_ON_READ, pitfall 14).
+   * mode, delete marker), the settings whose defaults lose data or cannot work here (the embedded timeline
+   * server, STACK.md pitfall 1; the small-file limit on MERGE_ON_READ, pitfall 14), and those the commit protocol and
+   * the index rely on (index type, failed-writes policy, markers, inline compaction; pitfalls 15 and 16).
    */
   public static final Set<String> MANAGED_HOODIE_KEYS =
       Set.of(
@@ -59,7 +60,14 @@ public final class HudiSinkFactory implements SinkFactory {
           "hoodie.embed.timeline.server",
           "hoodie.parquet.small.file.limit",
           "hoodie.avro.schema",
-          "hoodie.base.path");
+          "hoodie.base.path",
+          // the commit protocol and the index depend on these (STACK.md pitfalls 15 and 16)
+          "hoodie.index.type",
+          "hoodie.simple.index.update.partition.path",
+          "hoodie.clean.failed.writes.policy",
+          "hoodie.write.markers.type",
+          "hoodie.compact.inline",
+          "hoodie.compact.schedule.inline");
 
   @Override
   public String identifier() {

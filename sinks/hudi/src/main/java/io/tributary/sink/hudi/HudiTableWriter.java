@@ -177,11 +177,17 @@ final class HudiTableWriter implements AutoCloseable {
       if (!expectedKey.equals(actualKey)) {
         problems.add("record key is [" + actualKey + "], the sink writes [" + expectedKey + "]");
       }
+      String expectedPartition = partitionField(config, table) == null ? "" : partitionField(config, table);
+      String actualPartition = tc.getPartitionFields().map(a -> String.join(",", a)).orElse("");
+      if (!expectedPartition.equals(actualPartition)) {
+        // a changed partitioning changes key generator and index: existing keys would not be found (duplicates)
+        problems.add("partition fields are [" + actualPartition + "], the sink writes [" + expectedPartition + "]");
+      }
       if (!problems.isEmpty()) {
         throw new HudiSinkException(
             "sink " + config.sinkName() + ", table " + table.tableId() + ": the existing Hudi table at " + basePath
                 + " does not match: " + String.join("; ", problems)
-                + ". Point path at a new location or align table.type with the existing table");
+                + ". Point path at a new location or align table.type and partition.path with the existing table");
       }
       return false;
     }

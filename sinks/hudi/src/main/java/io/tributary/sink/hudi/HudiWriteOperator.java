@@ -126,14 +126,14 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
     pending = context.getKeyedStateStore().getState(new ValueStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingCommit.class)));
     MapStateDescriptor<String, Long> tombstoneDescriptor = new MapStateDescriptor<>(TOMBSTONE_STATE, Types.STRING, Types.LONG);
     Duration retention = config.tombstoneRetention();
-    if (!retention.isZero()) {
-      tombstoneDescriptor.enableTimeToLive(
-          StateTtlConfig.newBuilder(retention)
-              .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-              .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-              .cleanupFullSnapshot()
-              .build());
-    }
+    // TTL is always on (1 ms when remembering is off, and then nothing is written): Flink refuses to restore state
+    // whose TTL setting changed, so switching tombstone.retention between 0 and a duration must not change it.
+    tombstoneDescriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(retention.isZero() ? Duration.ofMillis(1) : retention)
+            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+            .cleanupFullSnapshot()
+            .build());
     tombstones = context.getKeyedStateStore().getMapState(tombstoneDescriptor);
     OptionalLong restored = context.getRestoredCheckpointId();
     restoredCheckpointId = restored.isPresent() ? restored.getAsLong() : -1L;
