@@ -40,5 +40,41 @@ public enum ColumnKind {
   DATE,
   TIME_MICROS,
   TIMESTAMP_MICROS,
-  TIMESTAMP_TZ_MICROS
+  TIMESTAMP_TZ_MICROS;
+
+  private static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+
+  /**
+   * The zero value of this kind, in the Java class the table above gives: false, 0, 0L, 0.0, a zero decimal at
+   * {@code scale}, "", the nil UUID, an empty byte array. It stands in for a NOT NULL column that a before-image
+   * lacks (Debezium writes a required field's default the same way).
+   *
+   * @param scale the decimal scale (ignored for other kinds)
+   */
+  public Object zero(int scale) {
+    switch (this) {
+      case BOOLEAN:
+        return Boolean.FALSE;
+      case INT32:
+      case DATE:
+        return 0;
+      case INT64:
+      case TIME_MICROS:
+      case TIMESTAMP_MICROS:
+      case TIMESTAMP_TZ_MICROS:
+        return 0L;
+      case FLOAT32:
+        return 0f;
+      case FLOAT64:
+        return 0d;
+      case DECIMAL:
+        return java.math.BigDecimal.ZERO.setScale(scale);
+      case UUID:
+        return ZERO_UUID;
+      case BYTES:
+        return new byte[0];
+      default:
+        return "";
+    }
+  }
 }

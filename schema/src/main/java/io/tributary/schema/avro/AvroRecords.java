@@ -39,8 +39,6 @@ public final class AvroRecords {
   private static volatile RecordPlan lastRow;
   private static volatile EnvelopePlan lastEnvelope;
 
-  private static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private AvroRecords() {}
 
@@ -331,30 +329,7 @@ public final class AvroRecords {
     }
 
     private Object zero(int i) {
-      switch (kinds[i]) {
-        case BOOLEAN:
-          return Boolean.FALSE;
-        case INT32:
-        case DATE:
-          return 0;
-        case INT64:
-        case TIME_MICROS:
-        case TIMESTAMP_MICROS:
-        case TIMESTAMP_TZ_MICROS:
-          return 0L;
-        case FLOAT32:
-          return 0f;
-        case FLOAT64:
-          return 0d;
-        case DECIMAL:
-          return ByteBuffer.wrap(new byte[] {0});
-        case UUID:
-          return ZERO_UUID;
-        case BYTES:
-          return EMPTY.duplicate();
-        default:
-          return "";
-      }
+      return toAvro(kinds[i], precision[i], scale[i], kinds[i].zero(scale[i]), this, null, columns[i]);
     }
   }
 

@@ -75,7 +75,6 @@ public final class HudiRows {
   /** Property on a TIME_MICROS column's Hudi type recording the Avro logical type it stands for. */
   public static final String TIME_MICROS_PROP = "tributary.logicalType";
 
-  private static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
   private static final Schema NULL = Schema.create(Schema.Type.NULL);
 
   private HudiRows() {}
@@ -218,33 +217,11 @@ public final class HudiRows {
     return new GenericData.Fixed(fixedSchema, out);
   }
 
-  /** The zero value of a column's kind, as {@link ColumnKind} documents value classes. */
+  /** The zero value of a column's kind, as {@link ColumnKind#zero(int)} gives it. */
   static Object zero(Column c) {
-    switch (c.kind()) {
-      case BOOLEAN:
-        return Boolean.FALSE;
-      case INT32:
-      case DATE:
-        return 0;
-      case INT64:
-      case TIME_MICROS:
-      case TIMESTAMP_MICROS:
-      case TIMESTAMP_TZ_MICROS:
-        return 0L;
-      case FLOAT32:
-        return 0f;
-      case FLOAT64:
-        return 0d;
-      case DECIMAL:
-        return BigDecimal.ZERO.setScale(c.scale());
-      case UUID:
-        return ZERO_UUID;
-      case BYTES:
-        return new byte[0];
-      default:
-        return "";
-    }
+    return c.kind().zero(c.scale());
   }
+
 
   /** Two's-complement limits. */
   private static final class BigDecimalLimits {
