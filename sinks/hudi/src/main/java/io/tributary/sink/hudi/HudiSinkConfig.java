@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param tombstoneRetention how long deleted keys are remembered; zero turns the check off
  * @param hoodieProperties pass-through Hudi properties (full keys, {@code hoodie.} included), applied last
  * @param hadoopProperties pass-through Hadoop configuration ({@code hadoop.} prefix removed), for the file system
+ * @param commitInterval shortest time between two commits of a table; zero commits at every checkpoint
  */
 public record HudiSinkConfig(
     String sinkName,
@@ -32,9 +33,11 @@ public record HudiSinkConfig(
     int cleanerCommitsRetained,
     Duration tombstoneRetention,
     Map<String, String> hoodieProperties,
-    Map<String, String> hadoopProperties)
+    Map<String, String> hadoopProperties,
+    Duration commitInterval)
     implements Serializable {
   public HudiSinkConfig {
+    Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(sinkName, "sinkName");
     Objects.requireNonNull(pathTemplate, "pathTemplate");
     Objects.requireNonNull(tableType, "tableType");
@@ -42,6 +45,14 @@ public record HudiSinkConfig(
     Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
     hoodieProperties = Map.copyOf(hoodieProperties);
     hadoopProperties = Map.copyOf(hadoopProperties);
+  }
+
+  /** Settings that commit at every checkpoint ({@code commitInterval} zero); see the canonical constructor. */
+  public HudiSinkConfig(String sinkName, String pathTemplate, HudiTableType tableType, String tableNameTemplate,
+      String partitionField, int compactionDeltaCommits, int cleanerCommitsRetained, Duration tombstoneRetention,
+      Map<String, String> hoodieProperties, Map<String, String> hadoopProperties) {
+    this(sinkName, pathTemplate, tableType, tableNameTemplate, partitionField, compactionDeltaCommits,
+        cleanerCommitsRetained, tombstoneRetention, hoodieProperties, hadoopProperties, Duration.ZERO);
   }
 
   /** A Hadoop configuration: the defaults on the classpath, then {@link #hadoopProperties()}. */

@@ -87,7 +87,8 @@ public final class HudiSinkFactory implements SinkFactory {
         HudiSinkOptions.PARTITION_PATH,
         HudiSinkOptions.COMPACTION_DELTA_COMMITS,
         HudiSinkOptions.CLEANER_COMMITS_RETAINED,
-        HudiSinkOptions.TOMBSTONE_RETENTION);
+        HudiSinkOptions.TOMBSTONE_RETENTION,
+        HudiSinkOptions.COMMIT_INTERVAL);
   }
 
   @Override
@@ -143,6 +144,10 @@ public final class HudiSinkFactory implements SinkFactory {
     Integer deltaCommits = positive(o, HudiSinkOptions.COMPACTION_DELTA_COMMITS, problems);
     Integer retained = positive(o, HudiSinkOptions.CLEANER_COMMITS_RETAINED, problems);
     Duration retention = parsed(o, HudiSinkOptions.TOMBSTONE_RETENTION);
+    Duration commitInterval = parsed(o, HudiSinkOptions.COMMIT_INTERVAL);
+    if (commitInterval != null && commitInterval.isNegative()) {
+      problems.add(problem(o, HudiSinkOptions.COMMIT_INTERVAL.key(), "must not be negative"));
+    }
     if (!problems.isEmpty()) {
       throw new PipelineValidationException(context.pipeline() == null ? null : context.pipeline().file(), problems);
     }
@@ -156,7 +161,8 @@ public final class HudiSinkFactory implements SinkFactory {
         retained,
         retention,
         hoodie,
-        hadoop);
+        hadoop,
+        commitInterval == null ? Duration.ZERO : commitInterval);
   }
 
   private static String hint(String key) {

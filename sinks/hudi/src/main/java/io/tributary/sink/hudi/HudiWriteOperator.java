@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  *       pending in the state of checkpoint n. A table that still has a pending instant (its completion notice has not
  *       arrived yet) keeps its buffer for the next checkpoint: Hudi rolls back a pending instant whenever a new one
  *       starts (STACK.md pitfall 15).
+ *   <li>With {@code commit.interval} > 0, a table written less than that long ago keeps its buffer at a checkpoint
+ *       (the rows stay in checkpointed state, so nothing is lost on failure); savepoints (Flink reports the snapshot
+ *       type to {@link #snapshotState(long, long, org.apache.flink.runtime.checkpoint.CheckpointOptions,
+ *       org.apache.flink.runtime.state.CheckpointStreamFactory)}) and the end of input always write.
  *   <li>{@link #notifyCheckpointComplete} (checkpoint m): commit every pending instant of a checkpoint <= m, with m
  *       in the commit metadata ({@code tributary.checkpoint.id}), then, on MERGE_ON_READ, compact if due. Rows that
  *       were carried past a checkpoint <= m (previous step) are then written and committed at once, so that the
@@ -106,6 +110,10 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   private transient boolean endOfInput;
   /** Per table whose buffer was carried past a checkpoint: {checkpoint id, rows of the buffer in that checkpoint}. */
   private transient Map<String, long[]> carried;
+  /** Per table: {@link System#nanoTime()} of its last write, for {@code commit.interval}. */
+  private transient Map<String, Long> lastWrite;
+  /** Whether the snapshot being taken is a savepoint (which always writes everything buffered). */
+  private transient boolean savepoint;
   private transient Counter recordsWritten;
   private transient Counter commits;
 
@@ -152,6 +160,7 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
     encoders = new HashMap<>();
     writers = new HashMap<>();
     carried = new HashMap<>();
+    lastWrite = new HashMap<>();
     TaskInfo task = getRuntimeContext().getTaskInfo();
     for (String key : tablesByKey.keySet()) {
       int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(
@@ -182,6 +191,23 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   }
 
   @Override
+  public org.apache.flink.streaming.api.operators.OperatorSnapshotFutures snapshotState(long checkpointId,
+      long timestamp, org.apache.flink.runtime.checkpoint.CheckpointOptions options,
+      org.apache.flink.runtime.state.CheckpointStreamFactory factory) throws Exception {
+    savepoint = options.getCheckpointType().isSavepoint();
+    return super.snapshotState(checkpointId, timestamp, options, factory);
+  }
+
+  /** Whether {@code commit.interval} holds the table's buffer back at this checkpoint. */
+  private boolean deferred(String key) {
+    if (endOfInput || savepoint || config.commitInterval().isZero()) {
+      return false;
+    }
+    Long last = lastWrite.get(key);
+    return last != null && System.nanoTime() - last < config.commitInterval().toNanos();
+  }
+
+  @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     long checkpointId = context.getCheckpointId();
@@ -200,6 +226,9 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
           continue;
         }
         commit(key, p, checkpointId);
+      }
+      if (deferred(key)) {
+        continue; // stays in the buffer (checkpointed state) until the commit interval has passed
       }
       carried.remove(key);
       flush(key, checkpointId, Long.MAX_VALUE);
@@ -249,6 +278,7 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
     }
     if (!rows.isEmpty()) {
       pending.update(writer(key).write(rows, checkpointId));
+      lastWrite.put(key, System.nanoTime());
     }
     buffer.clear();
     if (!rest.isEmpty()) {

@@ -15,6 +15,11 @@ public final class PendingCommit {
   public byte[] writeStatuses;
   /** Rows written by the instant (upserts and deletes after de-duplication). */
   public long records;
+  /**
+   * The largest ordering value among the rows written (stored in the commit metadata as {@code
+   * tributary.max.ordering}); 0 in state written before this field existed.
+   */
+  public long maxOrdering;
 
   /** For Flink's POJO serializer. */
   public PendingCommit() {}

@@ -255,7 +255,9 @@ class HudiSinkITCase {
     assertThat(timeline.filterInflightsAndRequested().getInstants()).as("pending instants of " + table).isEmpty();
     List<Long> checkpoints = new ArrayList<>();
     for (HoodieInstant i : timeline.getDeltaCommitTimeline().filterCompletedInstants().getInstants()) {
-      checkpoints.add(Long.parseLong(timeline.readCommitMetadata(i).getExtraMetadata().get(HudiTableWriter.CHECKPOINT_ID_KEY)));
+      Map<String, String> extra = timeline.readCommitMetadata(i).getExtraMetadata();
+      checkpoints.add(Long.parseLong(extra.get(HudiTableWriter.CHECKPOINT_ID_KEY)));
+      assertThat(extra.get(HudiTableWriter.MAX_ORDERING_KEY)).as("max ordering of " + i).isNotNull().matches("-?[0-9]+");
     }
     if (meta.getTableType() == org.apache.hudi.common.model.HoodieTableType.COPY_ON_WRITE) {
       for (HoodieInstant i : timeline.getCommitTimeline().filterCompletedInstants().getInstants()) {

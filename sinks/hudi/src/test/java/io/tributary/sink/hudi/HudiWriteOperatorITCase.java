@@ -144,4 +144,44 @@ class HudiWriteOperatorITCase {
     assertThat(rows).containsExactlyElementsOf(model.rows());
     assertThat(rows).extracting(r -> r.get("id")).containsExactly(1L, 3L, 4L, 5L, 6L, 7L, 9L);
   }
+
+  /**
+   * With {@code commit.interval}, a checkpoint soon after a write keeps the buffer in state; a savepoint writes it
+   * regardless, and the rows held back are all in the commit that follows.
+   */
+  @Test
+  void commitIntervalHoldsRowsBackUntilTheIntervalPassesOrASavepoint() throws Exception {
+    HudiSinkConfig deferring = new HudiSinkConfig("hudi-0", dir.toUri() + "deferred/${table}", HudiTableType.MERGE_ON_READ,
+        "${table}", null, 5, 10, Duration.ofHours(1), Map.of(), Map.of(), Duration.ofHours(1));
+    HudiTableWriter.initTable(deferring, TestData.SCHEMA);
+    String base = deferring.basePath(TestData.ORDERS);
+    try (KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, Void> h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new HudiWriteOperator(deferring, List.of(TestData.SCHEMA)), new HudiPipelineSink.TableKey(), Types.STRING, 128, 1, 0)) {
+      h.open();
+      process(h, insert(1, 1, 10));
+      h.snapshot(1, 1); // the table's first write: not held back
+      h.notifyOfCompletedCheckpoint(1);
+      process(h, insert(2, 1, 20), insert(3, 1, 21));
+      h.snapshot(2, 2);
+      h.notifyOfCompletedCheckpoint(2);
+      assertThat(commitsWithRows(base)).as("checkpoint 2 comes within the interval: nothing written").containsExactly("1=1");
+      process(h, insert(4, 1, 30));
+      h.snapshotWithLocalState(3, 3, org.apache.flink.runtime.checkpoint.SavepointType.savepoint(
+          org.apache.flink.core.execution.SavepointFormatType.CANONICAL));
+      h.notifyOfCompletedCheckpoint(3);
+      assertThat(commitsWithRows(base)).as("the savepoint writes all held-back rows").containsExactly("1=1", "3=3");
+    }
+  }
+
+  /** "checkpoint id=rows inserted" of each completed data commit of the table at {@code base}. */
+  private static List<String> commitsWithRows(String base) throws Exception {
+    HoodieTimeline t = HoodieTableMetaClient.builder().setConf(HadoopFSUtils.getStorageConf()).setBasePath(base).build()
+        .getActiveTimeline();
+    List<String> out = new java.util.ArrayList<>();
+    for (HoodieInstant i : t.getCommitsTimeline().filterCompletedInstants().getInstants()) {
+      var meta = t.readCommitMetadata(i);
+      out.add(meta.getExtraMetadata().get(HudiTableWriter.CHECKPOINT_ID_KEY) + "=" + meta.fetchTotalInsertRecordsWritten());
+    }
+    return out;
+  }
 }
