@@ -65,6 +65,11 @@ public final class JobComposer {
     env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(500, interval.toMillis() / 2));
     // Flink's 100 ms network buffer timeout dominates latency at parallelism > 1 (STACK.md item 6).
     env.setBufferTimeout(20);
+    // Chained operators hand records on without a copy. Without this Flink deep-copies every ChangeEvent with Kryo
+    // between the source, the progress counter and each sink's first operator (a third of the source thread's CPU
+    // in the streaming benchmark). Safe: every ChangeEvent is a new immutable object, and no operator keeps or
+    // changes its input after processing it.
+    env.getConfig().enableObjectReuse();
     DataStream<ChangeEvent> events =
         plan.source()
             .createStream(env, plan.tables())
