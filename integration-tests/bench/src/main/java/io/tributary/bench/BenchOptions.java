@@ -49,8 +49,15 @@ public final class BenchOptions {
       description = "delivery guarantees of the streaming runs (default ${DEFAULT-VALUE})")
   List<String> guarantees;
 
+  @Option(names = "--source-option", description = "extra PostgreSQL source option KEY=VALUE for every pipeline (repeatable), e.g. snapshot.chunk.size=50000")
+  Map<String, String> sourceOptionsExtra = new LinkedHashMap<>();
+
   @Option(names = "--hudi-option", description = "extra Hudi sink option KEY=VALUE for every Hudi sink (repeatable), e.g. hoodie.metadata.enable=false")
   Map<String, String> hudiOptions = new LinkedHashMap<>();
+
+  @Option(names = "--snapshot-runs", split = ",", defaultValue = "kafka,hudi-cow,hudi-mor,kafka-hudi-mor",
+      description = "snapshot pipelines to run (default ${DEFAULT-VALUE}); the ceilings always run")
+  List<String> snapshotRuns;
 
   @Option(names = "--only", split = ",", description = "run only these scenarios: snapshot, streaming, peer (default: all)")
   List<String> only;
@@ -88,7 +95,9 @@ public final class BenchOptions {
 
   /** Source YAML lines shared by every pipeline. */
   String sourceOptions() {
-    return "  poll.interval.ms: " + pollIntervalMs + "\n";
+    StringBuilder b = new StringBuilder("  poll.interval.ms: " + pollIntervalMs + "\n");
+    sourceOptionsExtra.forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));
+    return b.toString();
   }
 
   /** Parameters for the report. */
@@ -104,6 +113,7 @@ public final class BenchOptions {
     m.put("streamHudi", streamHudi);
     m.put("poll.interval.ms", pollIntervalMs);
     m.put("producer", producerProperties());
+    m.put("sourceOptions", sourceOptionsExtra);
     m.put("hudiOptions", hudiOptions);
     return m;
   }

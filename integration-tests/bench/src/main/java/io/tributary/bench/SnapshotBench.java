@@ -80,6 +80,7 @@ public final class SnapshotBench {
     runs.add(new Object[] {"hudi-mor", false, "merge-on-read"});
     runs.add(new Object[] {"kafka-hudi-mor", true, "merge-on-read"});
     String kafkaTopic = null;
+    runs.removeIf(r -> !options.snapshotRuns.contains((String) r[0]));
     for (Object[] r : runs) {
       String name = "snap-" + r[0];
       PipelineYaml y = new PipelineYaml(services, name).table(BenchDatabase.ITEMS).startup("snapshot")
