@@ -4,17 +4,21 @@ import io.tributary.schema.Column;
 import io.tributary.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Reads a whole source table over JDBC into {@link TableRows}, streaming with a fetch size (no full buffering). */
+/**
+ * Reads a source table (or the rows matching a condition) over JDBC into {@link TableRows}, streaming with a fetch
+ * size (no full buffering).
+ */
 public final class JdbcTableReader {
   private JdbcTableReader() {}
 
@@ -29,13 +33,36 @@ public final class JdbcTableReader {
    * @throws SQLException if the table cannot be read
    */
   public static TableRows read(String jdbcUrl, String user, String password, TableSchema table) throws SQLException {
-    TableRows rows = new TableRows(table, "source");
     try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
+      return read(c, null, List.of(), new TableRows(table, "source"));
+    }
+  }
+
+  /**
+   * Reads the rows of a table that match a condition into {@code rows}, in one transaction on the given connection
+   * (left open; its auto-commit mode is restored).
+   *
+   * @param connection an open connection to the source database
+   * @param where an SQL condition with {@code ?} placeholders for {@code params}, or null for every row
+   * @param params values bound with {@link PreparedStatement#setString} in order
+   * @param rows where the rows go (its table is the one read; a filtered instance keeps only its keys)
+   * @return {@code rows}
+   * @throws SQLException if the table cannot be read
+   */
+  public static TableRows read(Connection connection, String where, List<String> params, TableRows rows)
+      throws SQLException {
+    TableSchema table = rows.table();
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      String sql = "SELECT * FROM " + quote(table.tableId().schema()) + "." + quote(table.tableId().table())
+          + (where == null ? "" : " WHERE " + where);
+      try (PreparedStatement st = connection.prepareStatement(sql)) {
         st.setFetchSize(5000);
-        String name = quote(table.tableId().schema()) + "." + quote(table.tableId().table());
-        try (ResultSet rs = st.executeQuery("SELECT * FROM " + name)) {
+        for (int i = 0; i < params.size(); i++) {
+          st.setString(i + 1, params.get(i));
+        }
+        try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             Map<String, Object> image = new HashMap<>();
             for (Column col : table.columns()) {
@@ -45,7 +72,12 @@ public final class JdbcTableReader {
           }
         }
       }
-      c.commit();
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
     }
     return rows;
   }
@@ -78,7 +110,8 @@ public final class JdbcTableReader {
     return rs.wasNull() ? null : v;
   }
 
-  private static String quote(String ident) {
+  /** A double-quoted SQL identifier (PostgreSQL, ANSI). */
+  static String quote(String ident) {
     return "\"" + ident.replace("\"", "\"\"") + "\"";
   }
 }

@@ -36,7 +36,30 @@ public final class KafkaTopicReader {
    * @throws IllegalStateException if no record arrives for {@link #STALL_TIMEOUT} before the end is reached
    */
   public static long read(String bootstrap, String topic, SchemaRegistryClient registry, TableRows rows) {
+    return read(bootstrap, Map.of(), topic, registry, rows, false);
+  }
+
+  /**
+   * Like {@link #read(String, String, SchemaRegistryClient, TableRows)}, with extra consumer properties.
+   *
+   * @param clientProperties Kafka consumer properties applied before Tributary's own (for example {@code
+   *     security.protocol}, {@code sasl.*}, {@code ssl.*}); may be empty
+   * @return the number of records read, tombstones included
+   * @throws org.apache.kafka.common.KafkaException if the broker cannot be reached
+   * @throws IllegalStateException if the topic does not exist, or no record arrives for {@link #STALL_TIMEOUT}
+   *     before the end is reached
+   */
+  public static long read(
+      String bootstrap, Map<String, String> clientProperties, String topic, SchemaRegistryClient registry,
+      TableRows rows) {
+    return read(bootstrap, clientProperties, topic, registry, rows, true);
+  }
+
+  private static long read(
+      String bootstrap, Map<String, String> clientProperties, String topic, SchemaRegistryClient registry,
+      TableRows rows, boolean requireTopic) {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -46,7 +69,14 @@ public final class KafkaTopicReader {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      if (infos == null) {
+        infos = List.of();
+      }
+      if (infos.isEmpty() && requireTopic) {
+        throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrap);
+      }
+      for (PartitionInfo info : infos) {
         parts.add(new TopicPartition(topic, info.partition()));
       }
       consumer.assign(parts);

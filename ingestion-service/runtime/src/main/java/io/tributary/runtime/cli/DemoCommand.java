@@ -10,6 +10,7 @@ import io.tributary.embedded.EmbeddedPostgres;
 import io.tributary.runtime.LocalPipelineRunner;
 import io.tributary.runtime.PipelinePlan;
 import io.tributary.runtime.PipelinePlanner;
+import io.tributary.runtime.check.ComparisonTable;
 import io.tributary.runtime.check.ConsistencyCheck;
 import io.tributary.runtime.check.TableComparison;
 import io.tributary.runtime.demo.ShopDatabase;
@@ -108,7 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
       step("Reading back: Kafka topics (read_committed, decoded through the registry) and Hudi tables (Spark)");
       List<TableComparison> results =
           ConsistencyCheck.run(plan.definition(), plan.tables(), ConsistencyCheck.jdbc(jdbc, pg.user(), pg.password()));
-      boolean ok = print(results);
+      boolean ok = ComparisonTable.print(out, results);
       out.printf("%nDemo %s in %.0f s.%n", ok ? "succeeded: database, Kafka and Hudi match" : "FAILED: mismatches above", seconds());
       return ok ? 0 : 1;
     } finally {
@@ -118,20 +119,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Kept " + work);
       }
     }
-  }
-
-  private boolean print(List<TableComparison> results) {
-    boolean ok = true;
-    out.printf("%n  %-24s %-9s %9s %9s %8s %6s %10s  %s%n", "table", "sink", "source", "sink", "missing", "extra", "differing", "result");
-    for (TableComparison c : results) {
-      out.printf("  %-24s %-9s %9d %9d %8d %6d %10d  %s%n", c.table(), c.sink(), c.sourceRows(), c.sinkRows(),
-          c.missing(), c.extra(), c.differing(), c.matches() ? "MATCH" : "MISMATCH");
-      for (String e : c.examples()) {
-        out.println("      " + e);
-      }
-      ok &= c.matches();
-    }
-    return ok;
   }
 
   private void waitFor(LocalPipelineRunner runner, ProgressView view, java.util.function.BooleanSupplier done, Duration timeout)

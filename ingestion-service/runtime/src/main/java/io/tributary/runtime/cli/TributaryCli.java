@@ -4,15 +4,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tributary} command line: {@code validate}, {@code run} and {@code demo}. Exit codes: 0 success,
- * 1 problems found or a pipeline failed, 2 usage errors (picocli's default).
+ * The {@code tributary} command line: {@code validate}, {@code run}, {@code verify} and {@code demo}. Exit codes:
+ * 0 success, 1 problems found, a pipeline failed or {@code verify} found a mismatch, 2 usage errors (picocli's
+ * default) or {@code verify} cannot check.
  */
 @Command(
     name = "tributary",
     mixinStandardHelpOptions = true,
     version = "tributary 0.1.0",
     description = "Real-time ingestion and CDC hub: YAML pipelines into Kafka and Apache Hudi.",
-    subcommands = {ValidateCommand.class, RunCommand.class, DemoCommand.class})
+    subcommands = {ValidateCommand.class, RunCommand.class, VerifyCommand.class, DemoCommand.class})
 public final class TributaryCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
