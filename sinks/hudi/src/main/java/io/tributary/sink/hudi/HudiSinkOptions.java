@@ -72,14 +72,15 @@ public final class HudiSinkOptions {
    * interval keeps a table's changes in Flink state across checkpoints and writes them together at the first
    * checkpoint after the interval: fewer, larger Hudi commits (each commit has a fixed cost of index lookup, file
    * and metadata-table writes), at the price of Hudi lagging by up to the interval. Kafka sinks of the same pipeline
-   * still commit at every checkpoint. Savepoints and the end of a bounded input always write everything buffered.
+   * still commit at every checkpoint. The savepoint of a stop and the end of a bounded input always write everything
+   * buffered; a table holding 200,000 rows or more is written at the next checkpoint regardless.
    */
   public static final ConfigOption<Duration> COMMIT_INTERVAL =
       ConfigOption.duration(
           "commit.interval",
           Duration.ZERO,
           "Shortest time between two Hudi commits of a table; 0 commits at every checkpoint. Longer: fewer, larger"
-              + " commits (cheaper), Hudi lags by up to the interval; savepoints always commit.");
+              + " commits (cheaper), Hudi lags by up to the interval; a stop's savepoint always commits.");
 
   /** Pass-through prefix: {@code hoodie.metadata.enable: false} goes to the Hudi write config unchanged. */
   public static final String HOODIE_PREFIX = "hoodie.";

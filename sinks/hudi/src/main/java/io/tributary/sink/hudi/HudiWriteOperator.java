@@ -58,13 +58,18 @@ import org.slf4j.LoggerFactory;
  *       arrived yet) keeps its buffer for the next checkpoint: Hudi rolls back a pending instant whenever a new one
  *       starts (STACK.md pitfall 15).
  *   <li>With {@code commit.interval} > 0, a table written less than that long ago keeps its buffer at a checkpoint
- *       (the rows stay in checkpointed state, so nothing is lost on failure); savepoints (Flink reports the snapshot
- *       type to {@link #snapshotState(long, long, org.apache.flink.runtime.checkpoint.CheckpointOptions,
+ *       (the rows stay in checkpointed state, so nothing is lost on failure), unless it holds {@value
+ *       #MAX_DEFERRED_ROWS} rows or more. The savepoint of a stop (synchronous; Flink reports the snapshot type to
+ *       {@link #snapshotState(long, long, org.apache.flink.runtime.checkpoint.CheckpointOptions,
  *       org.apache.flink.runtime.state.CheckpointStreamFactory)}) and the end of input always write.
+ *   <li>An intermediate savepoint (the job goes on) writes nothing: Flink sends no completion notice for it, so an
+ *       instant written for it could be rolled back by a restore from an earlier checkpoint while a later restore from
+ *       the savepoint would still expect it. Its buffer is in the savepoint and is written after a restore from it.
  *   <li>{@link #notifyCheckpointComplete} (checkpoint m): commit every pending instant of a checkpoint <= m, with m
  *       in the commit metadata ({@code tributary.checkpoint.id}), then, on MERGE_ON_READ, compact if due. Rows that
  *       were carried past a checkpoint <= m (previous step) are then written and committed at once, so that the
- *       table never lags behind a completed checkpoint, not even after the final savepoint of a stopped job.
+ *       table never lags behind a completed checkpoint it wrote for, not even after the final savepoint of a stopped
+ *       job.
  *   <li>Restore from checkpoint n ({@link #open}): for every table this subtask owns, commit the pending instant
  *       restored from n (n completed, so its data is part of the result), then roll back every other pending
  *       instant (written for a checkpoint that never completed; the source replays its changes) and finish
@@ -112,8 +117,15 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   private transient Map<String, long[]> carried;
   /** Per table: {@link System#nanoTime()} of its last write, for {@code commit.interval}. */
   private transient Map<String, Long> lastWrite;
-  /** Whether the snapshot being taken is a savepoint (which always writes everything buffered). */
-  private transient boolean savepoint;
+  /** Whether the snapshot being taken is the synchronous savepoint of a stop (which writes everything buffered). */
+  private transient boolean stopSavepoint;
+  /** Whether the snapshot being taken is an intermediate savepoint (which writes nothing). */
+  private transient boolean intermediateSavepoint;
+  /** Per table: rows added to its buffer since its last write in this run (a lower bound after a restore). */
+  private transient Map<String, Long> bufferedRows;
+
+  /** A table whose buffer holds this many rows is written at the next checkpoint whatever {@code commit.interval}. */
+  static final long MAX_DEFERRED_ROWS = 200_000;
   private transient Counter recordsWritten;
   private transient Counter commits;
 
@@ -161,6 +173,7 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
     writers = new HashMap<>();
     carried = new HashMap<>();
     lastWrite = new HashMap<>();
+    bufferedRows = new HashMap<>();
     TaskInfo task = getRuntimeContext().getTaskInfo();
     for (String key : tablesByKey.keySet()) {
       int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(
@@ -182,7 +195,9 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   @Override
   public void processElement(StreamRecord<ChangeEvent> element) throws Exception {
     ChangeEvent e = element.getValue();
-    buffer.add(encoder(key(e)).encode(e));
+    String key = key(e);
+    buffer.add(encoder(key).encode(e));
+    bufferedRows.merge(key, 1L, Long::sum);
   }
 
   @Override
@@ -194,13 +209,17 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   public org.apache.flink.streaming.api.operators.OperatorSnapshotFutures snapshotState(long checkpointId,
       long timestamp, org.apache.flink.runtime.checkpoint.CheckpointOptions options,
       org.apache.flink.runtime.state.CheckpointStreamFactory factory) throws Exception {
-    savepoint = options.getCheckpointType().isSavepoint();
+    org.apache.flink.runtime.checkpoint.SnapshotType type = options.getCheckpointType();
+    boolean synchronous = type instanceof org.apache.flink.runtime.checkpoint.SavepointType t && t.isSynchronous();
+    stopSavepoint = type.isSavepoint() && synchronous;
+    intermediateSavepoint = type.isSavepoint() && !synchronous;
     return super.snapshotState(checkpointId, timestamp, options, factory);
   }
 
   /** Whether {@code commit.interval} holds the table's buffer back at this checkpoint. */
   private boolean deferred(String key) {
-    if (endOfInput || savepoint || config.commitInterval().isZero()) {
+    if (endOfInput || stopSavepoint || config.commitInterval().isZero()
+        || bufferedRows.getOrDefault(key, 0L) >= MAX_DEFERRED_ROWS) {
       return false;
     }
     Long last = lastWrite.get(key);
@@ -211,6 +230,11 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     long checkpointId = context.getCheckpointId();
+    if (intermediateSavepoint && !endOfInput) {
+      LOGGER.info("Sink {}: savepoint {} keeps the buffered rows in state (an intermediate savepoint is never"
+          + " confirmed, so nothing is written for it)", config.sinkName(), checkpointId);
+      return;
+    }
     for (String key : keys(BUFFER_STATE)) {
       setCurrentKey(key);
       PendingCommit p = pending.value();
@@ -280,6 +304,7 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
       pending.update(writer(key).write(rows, checkpointId));
       lastWrite.put(key, System.nanoTime());
     }
+    bufferedRows.put(key, (long) rest.size());
     buffer.clear();
     if (!rest.isEmpty()) {
       buffer.addAll(rest);
