@@ -122,13 +122,13 @@ public final class ChangeGenerator implements AutoCloseable {
         // inserts, then updates, then deletes: an update or delete may target a row inserted earlier in the same
         // transaction, and an id is deleted at most once and never updated after its delete was chosen
         if (nIns > 0) {
-          ins.executeBatch();
+          expectOneRowEach(ins.executeBatch());
         }
         if (nUpd > 0) {
-          upd.executeBatch();
+          expectOneRowEach(upd.executeBatch());
         }
         if (nDel > 0) {
-          del.executeBatch();
+          expectOneRowEach(del.executeBatch());
         }
         conn.commit();
         inserts += nIns;
@@ -145,6 +145,15 @@ public final class ChangeGenerator implements AutoCloseable {
       }
     }
     return changes() - before;
+  }
+
+  /** Every statement must change exactly one row, or changes applied would not equal change events. */
+  private static void expectOneRowEach(int[] counts) {
+    for (int c : counts) {
+      if (c != 1 && c != java.sql.Statement.SUCCESS_NO_INFO) {
+        throw new IllegalStateException("a generated statement changed " + c + " rows instead of 1");
+      }
+    }
   }
 
   /** The wall clock in µs since the epoch. */

@@ -41,6 +41,11 @@ public final class KafkaProbe implements AutoCloseable {
       return records;
     }
 
+    /** {@link System#nanoTime()} when the first record of this phase was read. */
+    public synchronized long firstNanos() {
+      return firstNanos;
+    }
+
     /** {@link System#nanoTime()} when the last record of this phase was read. */
     public synchronized long lastNanos() {
       return lastNanos;
@@ -125,12 +130,14 @@ public final class KafkaProbe implements AutoCloseable {
   private void loop() {
     try {
       while (running) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        var batch = consumer.poll(Duration.ofMillis(100));
+        // the time the batch became readable; decoding its records must not add to their latency
+        long nowUs = ChangeGenerator.micros();
+        long nowNanos = System.nanoTime();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
           if (r.value() == null) {
             continue; // tombstone
           }
-          long nowUs = ChangeGenerator.micros();
-          long nowNanos = System.nanoTime();
           GenericRecord v = deserializer.deserialize(r.value());
           String op = String.valueOf(v.get("op"));
           long changed = 0;

@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
  * run it), acks=all and the same producer batching and {@code poll.interval.ms} as Tributary. Measured on the same
  * data as {@link SnapshotBench} and {@link StreamingBench}: the snapshot of {@code bench.items} (Avro, and JSON
  * without a registry as the engine's own ceiling), and the streaming phases on a fresh {@code bench.stream_items}.
- * Each figure is printed next to Tributary's (Kafka-only snapshot; at-least-once streaming, the engine's guarantee)
- * from the same run.
+ * Each figure is printed next to Tributary's from the same run: the Kafka-only snapshot (exactly-once), and the
+ * Kafka-only at-least-once streaming run (the engine's guarantee).
  */
 public final class PeerBench {
   private final BenchServices services;
@@ -165,7 +165,7 @@ public final class PeerBench {
     String target = rate.equals("max") ? "max" : rate;
     for (Report.Section sec : report.sections()) {
       for (Map<String, Object> r : sec.rows) {
-        if (guarantee.equals(r.get("guarantee")) && target.equals(r.get("target/s"))) {
+        if (guarantee.equals(r.get("guarantee")) && "kafka".equals(r.get("sinks")) && target.equals(r.get("target/s"))) {
           return (Double) r.get(column);
         }
       }

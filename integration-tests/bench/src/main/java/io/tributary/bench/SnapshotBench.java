@@ -36,6 +36,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * its end (the final checkpoint has committed Kafka transactions and Hudi instants), so job start-up is included.
  */
 public final class SnapshotBench {
+  /** A small table for the warm-up job. */
+  static final String WARMUP = "bench.warmup";
+
   private final BenchServices services;
   private final BenchOptions options;
   private final PrintStream out;
@@ -64,15 +67,23 @@ public final class SnapshotBench {
     double mb = bytes / 1e6;
     double copyRate = rows / copySeconds;
     out.printf("  COPY TO STDOUT: %,d bytes (%.0f bytes a row) in %.1f s%n", bytes, (double) bytes / rows, copySeconds);
-    s.note(String.format("MB = the table's size as COPY text (%.1f MB, %.0f bytes a row); heap = peak used heap of the"
-        + " JVM running the job (-Xmx %.0f MiB)", mb, (double) bytes / rows, HeapSampler.maxMiB()));
+    s.note(String.format("MB = the table's size as COPY text (%.1f MB, %.0f bytes a row); heap = the JVM running the"
+        + " job (-Xmx %.0f MiB): peak used (garbage included) and peak still used after a GC", mb, (double) bytes / rows,
+        HeapSampler.maxMiB()));
+    s.note("seconds: job submission to job end (the final checkpoint committed Kafka transactions and Hudi instants);"
+        + " last row read s: job submission to the last snapshot row counted after the source");
+
+    // a short job first, so that class loading and JIT warm-up do not fall on the first measured run
+    out.printf("  warm-up job on %s ...%n", WARMUP);
+    services.db.create(WARMUP, 20_000);
+    sourceAlone(WARMUP, "snap-warmup");
 
     // ceiling 3: the Flink CDC source alone
-    Measured sourceAlone = sourceAlone();
+    Measured sourceAlone = sourceAlone(BenchDatabase.ITEMS, "snap-source-alone");
     double sourceRate = rows / sourceAlone.seconds;
 
     row(s, "ceiling: PostgreSQL COPY TO STDOUT", copySeconds, rows, mb, null, copyRate, null);
-    row(s, "ceiling: Flink CDC source alone (discarding sink)", sourceAlone.seconds, rows, mb, sourceAlone.heapMiB, copyRate, null);
+    row(s, "ceiling: Flink CDC source alone (discarding sink)", sourceAlone.seconds, rows, mb, sourceAlone, copyRate, null);
 
     List<Object[]> runs = new ArrayList<>();
     runs.add(new Object[] {"kafka", true, null});
@@ -94,7 +105,7 @@ public final class SnapshotBench {
         y.hudi((String) r[2]);
       }
       Measured m = pipeline(y);
-      row(s, "tributary: " + describe((Boolean) r[1], (String) r[2]), m.seconds, rows, mb, m.heapMiB, copyRate, sourceRate);
+      row(s, "tributary: " + describe((Boolean) r[1], (String) r[2]), m.seconds, rows, mb, m, copyRate, sourceRate);
       if (r[0].equals("kafka")) {
         kafkaTopic = y.topic();
       }
@@ -118,15 +129,17 @@ public final class SnapshotBench {
     }
   }
 
-  private Map<String, Object> row(Report.Section s, String run, double seconds, long rows, double mb, Double heap,
+  private Map<String, Object> row(Report.Section s, String run, double seconds, long rows, double mb, Measured m,
       double copyRate, Double sourceRate) {
     Map<String, Object> r = s.row();
     double rate = rows / seconds;
     r.put("run", run);
     r.put("seconds", seconds);
+    r.put("last row read s", m == null ? null : m.lastRowSeconds());
     r.put("rows/s", rate);
     r.put("MB/s", mb / seconds);
-    r.put("heap MiB", heap);
+    r.put("heap peak MiB", m == null ? null : m.heapMiB());
+    r.put("after-GC peak MiB", m == null ? null : m.liveHeapMiB());
     r.put("vs COPY", rate / copyRate);
     r.put("vs source alone", sourceRate == null ? null : rate / sourceRate);
     out.printf("  %-55s %6.1f s %,10.0f rows/s%n", run, seconds, rate);
@@ -146,11 +159,15 @@ public final class SnapshotBench {
       long t0 = System.nanoTime();
       LocalPipelineRunner runner = LocalPipelineRunner.start(plan, services.work.resolve("state").resolve(y.name()), 0);
       long read = 0;
+      long lastRow = -1;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(options.timeoutMinutes);
       try {
         // the job's counters vanish when it ends: keep the last value seen while it runs
         while (!runner.isDone() && System.nanoTime() < deadline) {
           read = Math.max(read, ProgressMetrics.sum("tributary.table.", "." + TableEventCounter.SNAPSHOT_ROWS));
+          if (read >= options.rows && lastRow < 0) {
+            lastRow = System.nanoTime();
+          }
           Thread.sleep(50);
         }
         runner.jobClient().getJobExecutionResult().get(1, TimeUnit.MINUTES);
@@ -161,15 +178,15 @@ public final class SnapshotBench {
       if (read != options.rows) {
         out.printf("  WARNING: pipeline %s counted %,d snapshot rows, expected %,d%n", y.name(), read, options.rows);
       }
-      return new Measured(secs, heap.peakMiB());
+      return new Measured(secs, heap.peakMiB(), heap.peakAfterGcMiB(), lastRow < 0 ? null : (lastRow - t0) / 1e9);
     } finally {
       services.dropSlot(y.name());
     }
   }
 
   /** The source of a snapshot-mode pipeline into a discarding sink, composed like a pipeline otherwise. */
-  private Measured sourceAlone() throws Exception {
-    PipelineYaml y = new PipelineYaml(services, "snap-source-alone").table(BenchDatabase.ITEMS).startup("snapshot")
+  private Measured sourceAlone(String table, String name) throws Exception {
+    PipelineYaml y = new PipelineYaml(services, name).table(table).startup("snapshot")
         .parallelism(options.parallelism).checkpointInterval(options.snapshotCheckpointInterval)
         .sourceOptions(options.sourceOptions()).kafka();
     out.printf("  running %s ...%n", y.name());
@@ -186,7 +203,7 @@ public final class SnapshotBench {
       plan.source().createStream(env, plan.tables()).sinkTo(new DiscardingSink<>()).name("discard");
       JobClient job = env.executeAsync("bench-source-alone");
       job.getJobExecutionResult().get(options.timeoutMinutes, TimeUnit.MINUTES);
-      return new Measured(seconds(t0), heap.peakMiB());
+      return new Measured(seconds(t0), heap.peakMiB(), heap.peakAfterGcMiB(), null);
     } finally {
       services.dropSlot(y.name());
     }
@@ -262,7 +279,7 @@ public final class SnapshotBench {
         producer.send(new ProducerRecord<>(topic, (int) (i % options.parallelism), key, values[(int) (i % values.length)]));
       }
       producer.flush();
-      return new Measured(seconds(t0), heap.peakMiB());
+      return new Measured(seconds(t0), heap.peakMiB(), heap.peakAfterGcMiB(), null);
     }
   }
 
@@ -271,5 +288,5 @@ public final class SnapshotBench {
   }
 
   /** Elapsed seconds and peak heap of one measurement. */
-  record Measured(double seconds, double heapMiB) {}
+  record Measured(double seconds, double heapMiB, double liveHeapMiB, Double lastRowSeconds) {}
 }
