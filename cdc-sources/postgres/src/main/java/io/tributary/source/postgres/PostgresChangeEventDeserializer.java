@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +183,27 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
     }
   }
 
+  /** Per thread: the struct fields of each table's columns, in column order, per Debezium value schema instance. */
+  private static final ThreadLocal<IdentityHashMap<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema, Field[]>>
+      FIELDS = ThreadLocal.withInitial(IdentityHashMap::new);
+
+  /** The fields of {@code struct} for the table's columns (null where the struct lacks a column), cached. */
+  private static Field[] fields(TableSchema table, Struct struct) {
+    IdentityHashMap<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema, Field[]> cache = FIELDS.get();
+    Field[] fields = cache.get(struct.schema());
+    if (fields == null || fields.length != table.columns().size()) {
+      fields = new Field[table.columns().size()];
+      for (int i = 0; i < fields.length; i++) {
+        fields[i] = struct.schema().field(table.columns().get(i).name());
+      }
+      if (cache.size() >= 1024) {
+        cache.clear();
+      }
+      cache.put(struct.schema(), fields);
+    }
+    return fields;
+  }
+
   /**
    * Converts a row image; {@code fallback} (the before image) supplies values pgoutput left out because they are
    * unchanged TOASTed values.
@@ -201,8 +223,11 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    for (Column column : table.columns()) {
-      Field field = struct.schema().field(column.name());
+    Field[] fields = fields(table, struct);
+    List<Column> columns = table.columns();
+    for (int i = 0; i < fields.length; i++) {
+      Column column = columns.get(i);
+      Field field = fields[i];
       Object raw = field == null ? null : struct.get(field);
       if (isUnavailable(raw)) {
         if (fallback == null) {
