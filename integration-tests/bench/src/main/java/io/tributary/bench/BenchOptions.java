@@ -41,7 +41,7 @@ public final class BenchOptions {
   @Option(names = "--compression", defaultValue = "lz4", description = "Kafka producer compression.type, for every producer (default ${DEFAULT-VALUE})")
   String compression;
 
-  @Option(names = "--stream-runs", split = ",", defaultValue = "exactly-once+hudi,at-least-once+hudi,at-least-once",
+  @Option(names = "--stream-runs", split = ",", defaultValue = "exactly-once,at-least-once,exactly-once+hudi,at-least-once+hudi",
       description = "streaming pipelines: guarantee, +hudi to add a Hudi MOR sink to the Kafka sink (default ${DEFAULT-VALUE})")
   List<String> streamRuns;
 
