@@ -124,8 +124,9 @@ public final class StreamingBench {
     if (uncovered[0] > 0 || !drained) {
       row.put("note", (drained ? "" : "Kafka did not receive all changes in time; ") + (uncovered[0] > 0 ? uncovered[0] + " changes not in Hudi in time" : ""));
     }
-    out.printf("    offered %,.0f/s, sustained %s/s, Kafka p99 %.1f ms, Hudi p99 %.1f ms%n", applied / genSeconds,
-        drained ? String.format("%,.0f", applied / sustainedSeconds) : "-", ms(kafka, 99), ms(hudi, 99));
+    out.printf("    offered %,.0f/s, sustained %s/s, Kafka p99 %s ms, Hudi p99 %s ms%n", applied / genSeconds,
+        drained ? String.format("%,.0f", applied / sustainedSeconds) : "-", Report.format(ms(kafka, 99)),
+        Report.format(ms(hudi, 99)));
   }
 
   static Double ms(Histogram h, double percentile) {
