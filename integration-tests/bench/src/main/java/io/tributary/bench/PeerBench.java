@@ -81,50 +81,29 @@ public final class PeerBench {
       try (KafkaProbe probe = new KafkaProbe(services.kafka.bootstrapServers(), cfg.topic(),
           new SchemaRegistryClient(services.registry.ccompatUrl()))) {
         KafkaProbe.Phase w = probe.begin("warm-up");
-        awaitRecords(w, warm, probe);
+        ChangePhase.awaitRecords(w, warm, probe, () -> { }, out);
         for (String rate : options.rates) {
-          int target = rate.equals("max") ? 0 : Integer.parseInt(rate);
-          int txSize = target == 0 ? 50 : Math.max(10, target / 1000);
-          out.printf("  phase %s changes/s for %d s ...%n", rate, options.phaseSeconds);
-          KafkaProbe.Phase phase = probe.begin(rate);
-          long start = System.nanoTime();
-          long applied = gen.run(Duration.ofSeconds(options.phaseSeconds), target, txSize);
-          double genSeconds = (System.nanoTime() - start) / 1e9;
-          boolean drained = awaitRecords(phase, applied, probe);
-          double sustained = applied / ((phase.lastNanos() - start) / 1e9);
-          Histogram h = phase.latency();
+          ChangePhase p = ChangePhase.run(rate, options.phaseSeconds, gen, probe, () -> { }, out);
+          Histogram h = p.latency();
           Double oursRate = findStreaming(report, "at-least-once", rate, "sustained/s");
           Double oursP99 = findStreaming(report, "at-least-once", rate, "kafka p99 ms");
           Map<String, Object> r = s.row();
-          r.put("run", "streaming " + rate + (target == 0 ? "" : "/s"));
-          r.put("offered/s", applied / genSeconds);
-          r.put("engine sustained/s", drained ? sustained : null);
+          r.put("run", "streaming " + rate + (rate.equals("max") ? "" : "/s"));
+          r.put("offered/s", p.offered());
+          r.put("engine sustained/s", p.sustained());
           r.put("tributary sustained/s", oursRate);
-          r.put("tributary/peer", drained ? Report.ratio(oursRate, sustained) : null);
-          r.put("engine p50 ms", StreamingBench.ms(h, 50));
-          r.put("engine p99 ms", StreamingBench.ms(h, 99));
+          r.put("tributary/peer", Report.ratio(oursRate, p.sustained()));
+          r.put("engine p50 ms", ChangePhase.ms(h, 50));
+          r.put("engine p99 ms", ChangePhase.ms(h, 99));
           r.put("tributary p99 ms", oursP99);
-          out.printf("    offered %,.0f/s, engine sustained %s/s, p99 %s ms%n", applied / genSeconds,
-              drained ? String.format("%,.0f", sustained) : "-", StreamingBench.ms(h, 99));
+          out.printf("    offered %,.0f/s, engine sustained %s/s, p99 %s ms%n", p.offered(), Report.format(p.sustained()),
+              Report.format(ChangePhase.ms(h, 99)));
         }
       }
       peer.stop(Duration.ofMinutes(1));
     } finally {
       drop(name);
     }
-  }
-
-  private boolean awaitRecords(KafkaProbe.Phase phase, long expected, KafkaProbe probe) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (phase.records() < expected) {
-      probe.check();
-      if (System.nanoTime() > deadline) {
-        out.printf("    WARNING: %,d of %,d changes reached Kafka within 3 min%n", phase.records(), expected);
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
   }
 
   private DebeziumPeerConfig config(String name, String table, DebeziumPeerConfig.SnapshotMode mode,
@@ -162,10 +141,9 @@ public final class PeerBench {
 
   /** A streaming figure of Tributary from this report, or null. */
   private static Double findStreaming(Report report, String guarantee, String rate, String column) {
-    String target = rate.equals("max") ? "max" : rate;
     for (Report.Section sec : report.sections()) {
       for (Map<String, Object> r : sec.rows) {
-        if (guarantee.equals(r.get("guarantee")) && "kafka".equals(r.get("sinks")) && target.equals(r.get("target/s"))) {
+        if (guarantee.equals(r.get("guarantee")) && "kafka".equals(r.get("sinks")) && rate.equals(r.get("target/s"))) {
           return (Double) r.get(column);
         }
       }

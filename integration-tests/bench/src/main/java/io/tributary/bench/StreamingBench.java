@@ -73,7 +73,7 @@ public final class StreamingBench {
         applied += gen.run(Duration.ofMillis(500), 200, 5);
         check(runner, probe, deadline, "the first changes to reach Kafka");
       }
-      awaitRecords(warm, applied, runner, probe);
+      ChangePhase.awaitRecords(warm, applied, probe, () -> check(runner, null, Long.MAX_VALUE, ""), out);
       for (String rate : options.rates) {
         phase(y, guarantee, hudi, rate, gen, probe, runner, s);
       }
@@ -85,17 +85,9 @@ public final class StreamingBench {
 
   private void phase(PipelineYaml y, String guarantee, boolean withHudi, String rate, ChangeGenerator gen, KafkaProbe probe,
       LocalPipelineRunner runner, Report.Section s) throws Exception {
-    int r = rate.equals("max") ? 0 : Integer.parseInt(rate);
-    int txSize = r == 0 ? 50 : Math.max(10, r / 1000);
-    out.printf("  phase %s changes/s for %d s (transactions of %d changes) ...%n", rate, options.phaseSeconds, txSize);
-    KafkaProbe.Phase phase = probe.begin(rate);
-    long start = System.nanoTime();
-    long applied = gen.run(Duration.ofSeconds(options.phaseSeconds), r, txSize);
-    double genSeconds = (System.nanoTime() - start) / 1e9;
-    boolean drained = awaitRecords(phase, applied, runner, probe);
-    double sustainedSeconds = (phase.lastNanos() - phase.firstNanos()) / 1e9;
+    ChangePhase p = ChangePhase.run(rate, options.phaseSeconds, gen, probe, () -> check(runner, null, Long.MAX_VALUE, ""), out);
     // Hudi: wait until a commit covers the phase's last change, then match changes to commits
-    List<long[]> changes = phase.lsnAndChanged();
+    List<long[]> changes = p.probe().lsnAndChanged();
     long lastLsn = changes.stream().mapToLong(c -> c[0]).max().orElse(-1); // partitions interleave: not the last read
     long[] uncovered = new long[1];
     Histogram hudi = new Histogram(3);
@@ -106,46 +98,27 @@ public final class StreamingBench {
       }
       hudi = HudiCommits.latencies(HudiCommits.read(y.lakePath()), changes, uncovered);
     }
-    Histogram kafka = phase.latency();
+    Histogram kafka = p.latency();
     Map<String, Object> row = s.row();
     row.put("guarantee", guarantee);
     row.put("sinks", withHudi ? "kafka+hudi" : "kafka");
-    row.put("target/s", r == 0 ? "max" : String.valueOf(r));
-    row.put("offered/s", applied / genSeconds);
-    row.put("sustained/s", drained ? applied / sustainedSeconds : null);
-    row.put("vs offered", drained ? (applied / sustainedSeconds) / (applied / genSeconds) : null);
-    row.put("changes", applied);
-    row.put("kafka p50 ms", ms(kafka, 50));
-    row.put("kafka p95 ms", ms(kafka, 95));
-    row.put("kafka p99 ms", ms(kafka, 99));
-    row.put("hudi p50 ms", ms(hudi, 50));
-    row.put("hudi p95 ms", ms(hudi, 95));
-    row.put("hudi p99 ms", ms(hudi, 99));
-    if (uncovered[0] > 0 || !drained) {
-      row.put("note", (drained ? "" : "Kafka did not receive all changes in time; ") + (uncovered[0] > 0 ? uncovered[0] + " changes not in Hudi in time" : ""));
+    row.put("target/s", rate);
+    row.put("offered/s", p.offered());
+    row.put("sustained/s", p.sustained());
+    row.put("vs offered", Report.ratio(p.sustained(), p.offered()));
+    row.put("changes", p.applied());
+    row.put("kafka p50 ms", ChangePhase.ms(kafka, 50));
+    row.put("kafka p95 ms", ChangePhase.ms(kafka, 95));
+    row.put("kafka p99 ms", ChangePhase.ms(kafka, 99));
+    row.put("hudi p50 ms", ChangePhase.ms(hudi, 50));
+    row.put("hudi p95 ms", ChangePhase.ms(hudi, 95));
+    row.put("hudi p99 ms", ChangePhase.ms(hudi, 99));
+    if (uncovered[0] > 0 || p.sustained() == null) {
+      row.put("note", (p.sustained() != null ? "" : "Kafka did not receive all changes in time; ")
+          + (uncovered[0] > 0 ? uncovered[0] + " changes not in Hudi in time" : ""));
     }
-    out.printf("    offered %,.0f/s, sustained %s/s, Kafka p99 %s ms, Hudi p99 %s ms%n", applied / genSeconds,
-        drained ? String.format("%,.0f", applied / sustainedSeconds) : "-", Report.format(ms(kafka, 99)),
-        Report.format(ms(hudi, 99)));
-  }
-
-  static Double ms(Histogram h, double percentile) {
-    return h.getTotalCount() == 0 ? null : h.getValueAtPercentile(percentile) / 1000.0;
-  }
-
-  /** Waits until the phase saw {@code expected} change records (3 min at most); false on time-out. */
-  private boolean awaitRecords(KafkaProbe.Phase phase, long expected, LocalPipelineRunner runner, KafkaProbe probe)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (phase.records() < expected) {
-      if (System.nanoTime() > deadline) {
-        out.printf("    WARNING: %,d of %,d changes reached Kafka within 3 min%n", phase.records(), expected);
-        return false;
-      }
-      check(runner, probe, Long.MAX_VALUE, "");
-      Thread.sleep(20);
-    }
-    return true;
+    out.printf("    offered %,.0f/s, sustained %s/s, Kafka p99 %s ms, Hudi p99 %s ms%n", p.offered(),
+        Report.format(p.sustained()), Report.format(ChangePhase.ms(kafka, 99)), Report.format(ChangePhase.ms(hudi, 99)));
   }
 
   private void awaitSlotActive(String pipeline, LocalPipelineRunner runner) throws Exception {
