@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.tributary.config.spi.FactoryRegistry;
+import io.tributary.config.spi.PipelineSink;
+import io.tributary.config.spi.SinkContext;
+import io.tributary.config.spi.SinkFactory;
 import io.tributary.config.testing.TestLakeSinkFactory;
 import io.tributary.config.testing.TestSourceFactory;
 import io.tributary.config.testing.TestTopicSinkFactory;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,7 +131,7 @@ class PipelineParserTest {
     assertThat(lake.path()).isEqualTo("sinks[1]");
     assertThat(lake.line("table.type")).isEqualTo(35);
 
-    assertThat(d.errors()).isEqualTo(new ErrorSettings(ErrorMode.DLQ, "shop.dlq"));
+    assertThat(d.errors()).isEqualTo(new ErrorSettings(ErrorMode.DLQ, "shop.dlq", "127.0.0.1:9092"));
   }
 
   @Test
@@ -362,6 +366,152 @@ class PipelineParserTest {
         .containsExactly(
             "errors.dlq.topic (line 6): Option 'dlq.topic' is only used when mode is dlq, but mode is skip;"
                 + " set mode: dlq or remove dlq.topic");
+  }
+
+  // ---- errors: dead-letter bootstrap servers ----
+
+  /** A registry with the test factories plus a sink of type {@code kafka}, for the dead-letter broker default. */
+  private static PipelineParser parserWithKafkaSink() {
+    SinkFactory kafka =
+        new SinkFactory() {
+          @Override
+          public String identifier() {
+            return "kafka";
+          }
+
+          @Override
+          public Set<ConfigOption<?>> requiredOptions() {
+            return Set.of(ConfigOption.string("bootstrap.servers", null, "Brokers."), TestTopicSinkFactory.TOPIC);
+          }
+
+          @Override
+          public Set<ConfigOption<?>> optionalOptions() {
+            return Set.of();
+          }
+
+          @Override
+          public PipelineSink createSink(SinkContext context) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    return new PipelineParser(
+        FactoryRegistry.of(
+            List.of(new TestSourceFactory()), List.of(new TestTopicSinkFactory(), new TestLakeSinkFactory(), kafka)),
+        SecretResolver.withEnv(Map.of()));
+  }
+
+  @Test
+  void dlqBootstrapServersDefaultToTheFirstKafkaSink() {
+    PipelineDefinition d =
+        parserWithKafkaSink()
+            .parse(
+                "pipeline: {name: p1}\n"
+                    + "source: {type: test-source, hostname: h}\n"
+                    + "sinks:\n"
+                    + "  - {type: test-lake, path: /lake}\n"
+                    + "  - {type: kafka, bootstrap.servers: 'k1:9092,k2:9092', topic: t}\n"
+                    + "  - {type: kafka, bootstrap.servers: 'other:9092', topic: u}\n"
+                    + "errors: {mode: dlq, dlq.topic: p1.dlq}\n");
+    assertThat(d.errors()).isEqualTo(new ErrorSettings(ErrorMode.DLQ, "p1.dlq", "k1:9092,k2:9092"));
+  }
+
+  @Test
+  void dlqBootstrapServersGivenWinOverTheKafkaSink() {
+    PipelineDefinition d =
+        parserWithKafkaSink()
+            .parse(
+                "pipeline: {name: p1}\n"
+                    + "source: {type: test-source, hostname: h}\n"
+                    + "sinks: [{type: kafka, bootstrap.servers: 'k1:9092', topic: t}]\n"
+                    + "errors:\n"
+                    + "  mode: dlq\n"
+                    + "  dlq:\n"
+                    + "    topic: p1.dlq\n"
+                    + "    bootstrap.servers: dlq-broker:9092\n");
+    assertThat(d.errors()).isEqualTo(new ErrorSettings(ErrorMode.DLQ, "p1.dlq", "dlq-broker:9092"));
+  }
+
+  @Test
+  void dlqWithoutKafkaSinkNeedsBootstrapServers() {
+    PipelineValidationException e =
+        catchThrowableOfType(
+            () ->
+                parserWithKafkaSink()
+                    .parse(
+                        "pipeline: {name: p1}\n"
+                            + "source: {type: test-source, hostname: h}\n"
+                            + "sinks: [{type: test-lake, path: /lake}]\n"
+                            + "errors:\n"
+                            + "  mode: dlq\n"
+                            + "  dlq.topic: p1.dlq\n"),
+            PipelineValidationException.class);
+    assertThat(e.problems())
+        .extracting(ConfigProblem::toString)
+        .containsExactly(
+            "errors.dlq.bootstrap.servers (line 5): Missing required option 'dlq.bootstrap.servers': mode is dlq and"
+                + " no sink of type 'kafka' gives a bootstrap.servers, so the Kafka cluster of the dead-letter topic"
+                + " is needed");
+  }
+
+  @Test
+  void hudiOnlyPipelineWithDlqBootstrapServersParses() {
+    PipelineDefinition d =
+        parserWithKafkaSink()
+            .parse(
+                "pipeline: {name: p1}\n"
+                    + "source: {type: test-source, hostname: h}\n"
+                    + "sinks: [{type: test-lake, path: /lake}]\n"
+                    + "errors: {mode: dlq, dlq.topic: p1.dlq, dlq.bootstrap.servers: '127.0.0.1:9092'}\n");
+    assertThat(d.errors()).isEqualTo(new ErrorSettings(ErrorMode.DLQ, "p1.dlq", "127.0.0.1:9092"));
+  }
+
+  @Test
+  void dlqOptionsWithoutDlqModeAreProblemsAndMissingTopicAndServersAreBothReported() {
+    PipelineValidationException skip =
+        catchThrowableOfType(
+            () ->
+                parser.parse(
+                    "pipeline: {name: p1}\n"
+                        + "source: {type: test-source, hostname: h}\n"
+                        + "sinks: [{type: test-topic, topic: t}]\n"
+                        + "errors:\n"
+                        + "  mode: skip\n"
+                        + "  dlq.topic: shop.dlq\n"
+                        + "  dlq.bootstrap.servers: b:9092\n"),
+            PipelineValidationException.class);
+    assertThat(skip.problems())
+        .extracting(ConfigProblem::toString)
+        .containsExactly(
+            "errors.dlq.topic (line 6): Option 'dlq.topic' is only used when mode is dlq, but mode is skip;"
+                + " set mode: dlq or remove dlq.topic",
+            "errors.dlq.bootstrap.servers (line 7): Option 'dlq.bootstrap.servers' is only used when mode is dlq,"
+                + " but mode is skip; set mode: dlq or remove dlq.bootstrap.servers");
+
+    PipelineValidationException dlq =
+        catchThrowableOfType(
+            () ->
+                parser.parse(
+                    "pipeline: {name: p1}\n"
+                        + "source: {type: test-source, hostname: h}\n"
+                        + "sinks: [{type: test-topic, topic: t}]\n"
+                        + "errors: {mode: dlq}\n"),
+            PipelineValidationException.class);
+    assertThat(dlq.problems()).extracting(ConfigProblem::path)
+        .containsExactly("errors.dlq.topic", "errors.dlq.bootstrap.servers");
+  }
+
+  @Test
+  void blankDlqBootstrapServersIsAProblem() {
+    PipelineValidationException e =
+        catchThrowableOfType(
+            () ->
+                parser.parse(
+                    "pipeline: {name: p1}\n"
+                        + "source: {type: test-source, hostname: h}\n"
+                        + "sinks: [{type: test-topic, topic: t}]\n"
+                        + "errors: {mode: dlq, dlq.topic: d, dlq.bootstrap.servers: ' '}\n"),
+            PipelineValidationException.class);
+    assertThat(e.problems()).extracting(ConfigProblem::path).contains("errors.dlq.bootstrap.servers");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.tributary.runtime;
 
 import io.tributary.config.PipelineDefinition;
 import io.tributary.config.spi.PipelineSink;
+import io.tributary.runtime.errors.ValidateStage;
 import io.tributary.runtime.progress.ProgressMetricsFactory;
 import io.tributary.runtime.progress.TableEventCounter;
 import io.tributary.schema.ChangeEvent;
@@ -13,10 +14,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Builds the Flink job of a pipeline: source, per-table progress counters, then every sink on the same stream.
+ * Builds the Flink job of a pipeline: source, per-table progress counters, the VALIDATE stage (which applies
+ * {@code errors.mode} to changes no sink can write, with a dead-letter writer under {@code dlq}), then every sink on
+ * the validated stream.
  *
- * <p>Operator uids are stable ({@code tributary-source-*}, {@code tributary-progress}, {@code tributary-<sink>-*}), so
- * a job restored from a checkpoint or savepoint maps its state back.
+ * <p>Operator uids are stable ({@code tributary-source-*}, {@code tributary-progress}, {@code tributary-validate},
+ * {@code tributary-dlq-writer}, {@code tributary-<sink>-*}), so a job restored from a checkpoint or savepoint maps its
+ * state back (a savepoint of a job built before the VALIDATE stage existed restores too: the new operators start
+ * without state).
  */
 public final class JobComposer {
   /** Uid of the progress-counting operator chained after the source. */
@@ -55,7 +60,13 @@ public final class JobComposer {
 
   /**
    * Adds the pipeline to {@code env}: parallelism, checkpointing (exactly-once barriers, the pipeline's interval),
-   * the source, the progress counters and every sink.
+   * the source, the progress counters, the VALIDATE stage and every sink. Runs on the client after the sinks'
+   * {@code prepare}; under {@code errors.mode: dlq} it first creates the dead-letter topic if missing (see
+   * {@link ValidateStage#prepare}).
+   *
+   * @throws IllegalArgumentException if {@code errors.mode} is dlq and no Kafka cluster is known for the dead-letter
+   *     topic
+   * @throws io.tributary.sink.kafka.KafkaSinkException if the dead-letter topic cannot be created
    */
   public static void compose(StreamExecutionEnvironment env, PipelinePlan plan) {
     PipelineDefinition def = plan.definition();
@@ -77,8 +88,10 @@ public final class JobComposer {
             .returns(ChangeEvent.class)
             .uid(PROGRESS_UID)
             .name("progress");
+    ValidateStage.prepare(plan);
+    DataStream<ChangeEvent> validated = ValidateStage.attach(events, plan);
     for (PipelineSink sink : plan.sinks()) {
-      sink.attach(events, plan.tables());
+      sink.attach(validated, plan.tables());
     }
   }
 }

@@ -11,6 +11,7 @@ import io.debezium.time.MicroTimestamp;
 import io.debezium.time.NanoTimestamp;
 import io.debezium.time.ZonedTimestamp;
 import io.tributary.schema.ChangeEvent;
+import io.tributary.schema.InvalidValue;
 import io.tributary.schema.Column;
 import io.tributary.schema.ColumnKind;
 import io.tributary.schema.Op;
@@ -296,12 +297,15 @@ class PostgresChangeEventDeserializerTest {
   }
 
   @Test
-  void decimalThatNeedsRoundingFailsNamingTheColumn() {
+  void decimalThatNeedsRoundingBecomesAnInvalidValueNamingTheColumn() {
     Struct r = row(7).put("price", new BigDecimal("1.234"));
-    assertThatThrownBy(() -> deserializer.convert(record(ENVELOPE.create(r, source(1, 1, "false"), Instant.EPOCH), 7)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("shop.public.all_types")
-        .hasMessageContaining("column price (numeric(10,2), kind DECIMAL)");
+    ChangeEvent e = deserializer.convert(record(ENVELOPE.create(r, source(1, 1, "false"), Instant.EPOCH), 7));
+    assertThat(e.after().get("price")).isInstanceOf(InvalidValue.class);
+    InvalidValue invalid = (InvalidValue) e.after().get("price");
+    assertThat(invalid.reason())
+        .contains("shop.public.all_types")
+        .contains("column price (numeric(10,2), kind DECIMAL)");
+    assertThat(invalid.raw()).isEqualTo("1.234");
   }
 
   @Test
