@@ -68,12 +68,30 @@ public final class PipelineOptions {
       ConfigOption.string(
           "state.dir", null, "Local checkpoint directory when run embedded; default ./.tributary/<name>.");
 
+  /** {@code pipeline.schema.change.behavior}: evolve (default), fail or ignore. */
+  public static final ConfigOption<SchemaChangeBehavior> SCHEMA_CHANGE_BEHAVIOR =
+      ConfigOption.enumOption(
+          "schema.change.behavior",
+          SchemaChangeBehavior.class,
+          SchemaChangeBehavior.EVOLVE,
+          "What a column change in a source table does: evolve (register a new schema version when the compatibility "
+              + "level allows it, else stop), fail (stop on any), ignore (keep the old schema).");
+
+  /** {@code pipeline.table.discovery.interval}: how often {@code tributary run} looks for new matching tables. */
+  public static final ConfigOption<Duration> TABLE_DISCOVERY_INTERVAL =
+      ConfigOption.duration(
+          "table.discovery.interval",
+          PipelineSettings.DEFAULT_TABLE_DISCOVERY_INTERVAL,
+          "How often an embedded run (tributary run) looks for new tables matching source.tables; it restarts "
+              + "from a savepoint with them, snapshotting only them. 0 turns it off.");
+
   /** Required options of the {@code pipeline:} block. */
   public static final Set<ConfigOption<?>> PIPELINE_REQUIRED = Set.of(NAME);
 
   /** Optional options of the {@code pipeline:} block. */
   public static final Set<ConfigOption<?>> PIPELINE_OPTIONAL =
-      Set.of(OWNER, PARALLELISM, CHECKPOINT_INTERVAL, DELIVERY_GUARANTEE, STATE_DIR);
+      Set.of(OWNER, PARALLELISM, CHECKPOINT_INTERVAL, DELIVERY_GUARANTEE, STATE_DIR, SCHEMA_CHANGE_BEHAVIOR,
+          TABLE_DISCOVERY_INTERVAL);
 
   // ---- schema: ----
 
@@ -117,8 +135,27 @@ public final class PipelineOptions {
               t -> KAFKA_TOPIC.matcher(t).matches() && !t.equals(".") && !t.equals(".."),
               "use a Kafka topic name: up to 249 ASCII letters, digits, '.', '_' and '-'");
 
-  /** Options of the {@code errors:} block, all optional (dlq.topic is required by the parser when mode is dlq). */
-  public static final Set<ConfigOption<?>> ERRORS_OPTIONAL = Set.of(ERROR_MODE, DLQ_TOPIC);
+  /** The sink type whose {@code bootstrap.servers} is the default of {@link #DLQ_BOOTSTRAP_SERVERS}. */
+  public static final String KAFKA_SINK_TYPE = "kafka";
+
+  /**
+   * {@code errors.dlq.bootstrap.servers}: the Kafka cluster of the dead-letter topic when mode is dlq; default the
+   * {@code bootstrap.servers} of the first sink of type {@code kafka}. Required when mode is dlq and the pipeline has
+   * no kafka sink (a Hudi-only pipeline); not allowed otherwise.
+   */
+  public static final ConfigOption<String> DLQ_BOOTSTRAP_SERVERS =
+      ConfigOption.string(
+              "dlq.bootstrap.servers",
+              null,
+              "Kafka bootstrap servers of the dead-letter topic when mode is dlq; default: the bootstrap.servers of "
+                  + "the first kafka sink.")
+          .withCheck(s -> !s.isBlank(), "use host:port[,host:port...]");
+
+  /**
+   * Options of the {@code errors:} block, all optional (the parser requires dlq.topic when mode is dlq, and
+   * dlq.bootstrap.servers when mode is dlq and no kafka sink gives a default).
+   */
+  public static final Set<ConfigOption<?>> ERRORS_OPTIONAL = Set.of(ERROR_MODE, DLQ_TOPIC, DLQ_BOOTSTRAP_SERVERS);
 
   private PipelineOptions() {}
 

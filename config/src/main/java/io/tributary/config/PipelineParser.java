@@ -241,7 +241,7 @@ public final class PipelineParser {
       SourceDefinition source = sourceBlock(top.get("source"));
       SchemaSettings schema = schemaBlock(top.get("schema"));
       List<SinkDefinition> sinks = sinksBlock(top.get("sinks"));
-      ErrorSettings errors = errorsBlock(top.get("errors"));
+      ErrorSettings errors = errorsBlock(top.get("errors"), sinks);
 
       if (!problems.isEmpty()) {
         fail(null);
@@ -279,7 +279,9 @@ public final class PipelineParser {
           o.get(PipelineOptions.PARALLELISM),
           o.get(PipelineOptions.CHECKPOINT_INTERVAL),
           o.get(PipelineOptions.DELIVERY_GUARANTEE),
-          o.get(PipelineOptions.STATE_DIR));
+          o.get(PipelineOptions.STATE_DIR),
+          o.get(PipelineOptions.SCHEMA_CHANGE_BEHAVIOR),
+          o.get(PipelineOptions.TABLE_DISCOVERY_INTERVAL));
     }
 
     private SourceDefinition sourceBlock(NodeTuple tuple) {
@@ -359,7 +361,7 @@ public final class PipelineParser {
       return ok ? sinks : null;
     }
 
-    private ErrorSettings errorsBlock(NodeTuple tuple) {
+    private ErrorSettings errorsBlock(NodeTuple tuple, List<SinkDefinition> sinks) {
       Block b = tuple == null ? new Block("errors", 0) : flatten("errors", tuple);
       if (b == null) {
         return null;
@@ -367,6 +369,7 @@ public final class PipelineParser {
       boolean ok = check("in block 'errors'", Set.of(), PipelineOptions.ERRORS_OPTIONAL, Set.of(), b);
       String modeKey = PipelineOptions.ERROR_MODE.key();
       String topicKey = PipelineOptions.DLQ_TOPIC.key();
+      String serversKey = PipelineOptions.DLQ_BOOTSTRAP_SERVERS.key();
       ErrorMode mode;
       try {
         mode = b.unresolved.contains(modeKey) ? null : b.options().get(PipelineOptions.ERROR_MODE);
@@ -378,24 +381,63 @@ public final class PipelineParser {
             "errors." + topicKey,
             b.lineOf(modeKey),
             "Missing required option '" + topicKey + "': mode is dlq, so a dead-letter topic is needed");
-        return null;
+        ok = false;
       }
-      if (mode != null && mode != ErrorMode.DLQ && b.values.containsKey(topicKey)) {
-        problem(
-            "errors." + topicKey,
-            b.lineOf(topicKey),
-            "Option '"
-                + topicKey
-                + "' is only used when mode is dlq, but mode is "
-                + mode.name().toLowerCase(java.util.Locale.ROOT)
-                + "; set mode: dlq or remove "
-                + topicKey);
-        return null;
+      String servers = null;
+      if (mode == ErrorMode.DLQ) {
+        boolean given = b.values.containsKey(serversKey) || b.unresolved.contains(serversKey);
+        servers = given ? b.values.get(serversKey) : firstKafkaServers(sinks);
+        // sinks == null: the sinks block has problems of its own, so whether a kafka sink exists is unknown
+        if (!given && servers == null && sinks != null) {
+          problem(
+              "errors." + serversKey,
+              b.lineOf(modeKey),
+              "Missing required option '"
+                  + serversKey
+                  + "': mode is dlq and no sink of type '"
+                  + PipelineOptions.KAFKA_SINK_TYPE
+                  + "' gives a bootstrap.servers, so the Kafka cluster of the dead-letter topic is needed");
+          ok = false;
+        }
+      }
+      if (mode != null && mode != ErrorMode.DLQ) {
+        for (String key : List.of(topicKey, serversKey)) {
+          if (b.values.containsKey(key) || b.unresolved.contains(key)) {
+            problem(
+                "errors." + key,
+                b.lineOf(key),
+                "Option '"
+                    + key
+                    + "' is only used when mode is dlq, but mode is "
+                    + mode.name().toLowerCase(java.util.Locale.ROOT)
+                    + "; set mode: dlq or remove "
+                    + key);
+            ok = false;
+          }
+        }
       }
       if (!ok || mode == null) {
         return null;
       }
-      return new ErrorSettings(mode, mode == ErrorMode.DLQ ? b.values.get(topicKey) : null);
+      return mode == ErrorMode.DLQ
+          ? new ErrorSettings(mode, b.values.get(topicKey), servers)
+          : new ErrorSettings(mode, null);
+    }
+
+    /** The {@code bootstrap.servers} of the first sink of type kafka that sets it, or null (also for null sinks). */
+    private String firstKafkaServers(List<SinkDefinition> sinks) {
+      if (sinks == null) {
+        return null;
+      }
+      for (SinkDefinition sink : sinks) {
+        if (PipelineOptions.KAFKA_SINK_TYPE.equals(sink.type())) {
+          String servers = sink.options().getString("bootstrap.servers");
+          if (servers != null && !servers.isBlank()) {
+            return servers;
+          }
+        }
+      }
+      return null;
     }
 
     // ---- validation helpers ----

@@ -50,7 +50,9 @@ class OptionsDocTest {
             "`delivery.guarantee`",
             "`owner`",
             "`parallelism`",
-            "`state.dir`");
+            "`schema.change.behavior`",
+            "`state.dir`",
+            "`table.discovery.interval`");
     assertThat(md).contains("| `checkpoint.interval` | duration | `10s` | no |");
     assertThat(md).contains("| `delivery.guarantee` | enum | `exactly-once` | no |");
   }

@@ -12,12 +12,22 @@ import java.util.Optional;
  * @param tableId the table
  * @param columns columns in ordinal order, never empty
  * @param primaryKey names of the primary key columns in key order; empty when the table has no primary key
+ * @param retiredColumns names of columns the pipeline captured earlier and the source has dropped since (a schema
+ *     change it evolved through); changes replayed from before the drop still carry them and their values are
+ *     ignored. Empty for a table that never lost a column
  */
-public record TableSchema(TableId tableId, List<Column> columns, List<String> primaryKey) implements Serializable {
+public record TableSchema(TableId tableId, List<Column> columns, List<String> primaryKey, List<String> retiredColumns)
+    implements Serializable {
+  /** A table that never lost a column (no retired columns). */
+  public TableSchema(TableId tableId, List<Column> columns, List<String> primaryKey) {
+    this(tableId, columns, primaryKey, List.of());
+  }
+
   public TableSchema {
     Objects.requireNonNull(tableId, "tableId");
     columns = List.copyOf(columns);
     primaryKey = List.copyOf(primaryKey);
+    retiredColumns = retiredColumns == null ? List.of() : List.copyOf(retiredColumns);
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("table " + tableId + " has no columns");
     }
@@ -26,6 +36,20 @@ public record TableSchema(TableId tableId, List<Column> columns, List<String> pr
         throw new IllegalArgumentException("table " + tableId + ": primary key column " + pk + " is not a column");
       }
     }
+  }
+
+  /** This table with {@code retired} as its retired columns (see the record comment). */
+  public TableSchema withRetiredColumns(List<String> retired) {
+    return new TableSchema(tableId, columns, primaryKey, retired);
+  }
+
+  /** The column names, in column order. */
+  public List<String> columnNames() {
+    List<String> out = new ArrayList<>(columns.size());
+    for (Column c : columns) {
+      out.add(c.name());
+    }
+    return out;
   }
 
   /** The column with this name, if any. */

@@ -1,12 +1,16 @@
 package io.tributary.source.postgres;
 
+import io.tributary.config.SchemaChangeBehavior;
+import io.tributary.config.spi.SchemaDrift;
 import io.tributary.schema.ChangeEvent;
 import io.tributary.schema.Column;
+import io.tributary.schema.InvalidValue;
 import io.tributary.schema.Op;
 import io.tributary.schema.SourceInfo;
 import io.tributary.schema.TableSchema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +47,9 @@ import org.slf4j.LoggerFactory;
  *       and every later log change of that row Flink CDC emits has an LSN above that watermark, so a snapshot row
  *       never beats a later change of the same row. (A snapshot of a fresh slot written into a table that still
  *       holds rows of an earlier run can lose to those older rows: reset such targets together with the slot.)
+ *   <li>A value that does not convert to its column's kind (a decimal beyond the column's precision, an unexpected
+ *       class) becomes an {@link InvalidValue} in the image; the pipeline's validate stage then applies
+ *       {@code errors.mode} to the change.
  *   <li>Unchanged TOASTed values, which pgoutput does not send, are taken from the before image (present with
  *       REPLICA IDENTITY FULL); without one the record fails with a message saying so.
  * </ul>
@@ -60,14 +67,25 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
 
   private final String pipelineName;
   private final HashMap<String, TableSchema> tables;
+  private final SchemaDrift drift;
   private transient Set<String> warnedTables;
+  private transient IdentityHashMap<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema, Field[]>
+      fieldCache;
+
+  /** A deserializer with {@code schema.change.behavior: evolve}. */
+  public PostgresChangeEventDeserializer(String pipelineName, List<TableSchema> tables) {
+    this(pipelineName, tables, SchemaChangeBehavior.EVOLVE);
+  }
 
   /**
    * @param pipelineName the pipeline name, written to {@link SourceInfo#name()}
    * @param tables the tables {@link PostgresSource#discover()} returned; records of other tables are skipped
+   * @param behavior what a record whose columns differ from its table's schema does (see {@link SchemaDrift})
    */
-  public PostgresChangeEventDeserializer(String pipelineName, List<TableSchema> tables) {
+  public PostgresChangeEventDeserializer(
+      String pipelineName, List<TableSchema> tables, SchemaChangeBehavior behavior) {
     this.pipelineName = pipelineName;
+    this.drift = new SchemaDrift(behavior);
     this.tables = new HashMap<>();
     for (TableSchema t : tables) {
       this.tables.put(t.tableId().schemaQualifiedName(), t);
@@ -86,7 +104,6 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
    * Converts one record.
    *
    * @return the event, or null when the record is not a row change of a discovered table (see the class comment)
-   * @throws IllegalArgumentException if a value does not fit its column, naming the table and column
    * @throws IllegalStateException if a log event has no LSN, or an unchanged TOASTed value has no before image
    */
   public ChangeEvent convert(SourceRecord record) {
@@ -183,44 +200,69 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
     }
   }
 
-  /** Per thread: the struct fields of each table's columns, in column order, per Debezium value schema instance. */
-  private static final ThreadLocal<IdentityHashMap<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema, Field[]>>
-      FIELDS = ThreadLocal.withInitial(IdentityHashMap::new);
-
-  /** The fields of {@code struct} for the table's columns (null where the struct lacks a column), cached. */
-  private static Field[] fields(TableSchema table, Struct struct) {
-    IdentityHashMap<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema, Field[]> cache = FIELDS.get();
-    Field[] fields = cache.get(struct.schema());
-    if (fields == null || fields.length != table.columns().size()) {
+  /**
+   * The struct fields of {@code table}'s columns in column order (null where the struct lacks a column), cached per
+   * Debezium value schema instance (Debezium builds one per table shape, so this runs once per shape, not per
+   * record). A new shape is checked against the table's schema first, per {@code schema.change.behavior}.
+   */
+  private Field[] fields(TableSchema table, Struct struct) {
+    if (fieldCache == null) {
+      fieldCache = new IdentityHashMap<>();
+    }
+    Field[] fields = fieldCache.get(struct.schema());
+    if (fields == null) {
+      drift.check(table, recordColumns(struct), retyped(table, struct), null);
       fields = new Field[table.columns().size()];
       for (int i = 0; i < fields.length; i++) {
         fields[i] = struct.schema().field(table.columns().get(i).name());
       }
-      if (cache.size() >= 1024) {
-        cache.clear();
+      if (fieldCache.size() >= 1024) {
+        fieldCache.clear();
       }
-      cache.put(struct.schema(), fields);
+      fieldCache.put(struct.schema(), fields);
     }
     return fields;
+  }
+
+  /** The struct's columns and their Connect types, for schema change messages. */
+  private static Map<String, String> recordColumns(Struct struct) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Field f : struct.schema().fields()) {
+      out.put(f.name(), describe(f.schema()));
+    }
+    return out;
+  }
+
+  /**
+   * Columns whose Connect type in the record is not the column's, as {@code name (source type -> Connect type)}; a
+   * narrower type that converts without loss is not listed (see {@link DebeziumValues#widens}).
+   */
+  private static List<String> retyped(TableSchema table, Struct struct) {
+    List<String> out = new ArrayList<>();
+    for (Column c : table.columns()) {
+      Field f = struct.schema().field(c.name());
+      if (f != null && !DebeziumValues.holds(c, f.schema()) && !DebeziumValues.widens(c, f.schema())) {
+        out.add(c.name() + " (" + c.sourceType() + " -> " + describe(f.schema()) + ")");
+      }
+    }
+    return out;
+  }
+
+  private static String describe(org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema s) {
+    String name = s.name();
+    if (name != null && name.endsWith(".Decimal") && s.parameters() != null) {
+      return "DECIMAL(scale " + s.parameters().get("scale") + ")";
+    }
+    return s.type().name() + (name == null ? "" : " " + name.substring(name.lastIndexOf('.') + 1));
   }
 
   /**
    * Converts a row image; {@code fallback} (the before image) supplies values pgoutput left out because they are
    * unchanged TOASTed values.
    */
-  private static Map<String, Object> image(TableSchema table, Struct struct, Map<String, Object> fallback) {
+  private Map<String, Object> image(TableSchema table, Struct struct, Map<String, Object> fallback) {
     if (struct == null) {
       return null;
-    }
-    if (struct.schema().fields().size() != table.columns().size()) {
-      for (Field f : struct.schema().fields()) {
-        if (table.column(f.name()).isEmpty()) {
-          throw new IllegalStateException(
-              "table " + table.tableId() + " has a column '" + f.name() + "' that it did not have when the pipeline "
-                  + "started (a schema change); stopping instead of dropping it. Restart the pipeline: it resumes "
-                  + "from its last checkpoint with the new column discovered");
-        }
-      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     Field[] fields = fields(table, struct);
@@ -242,10 +284,25 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
       try {
         out.put(column.name(), DebeziumValues.convert(column, field == null ? null : field.schema(), raw));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("table " + table.tableId() + " " + e.getMessage(), e);
+        // kept, marked: the validate stage applies errors.mode to the whole change (fail, skip or dead-letter)
+        out.put(column.name(), new InvalidValue("table " + table.tableId() + " " + e.getMessage(), rawText(raw)));
       }
     }
     return out;
+  }
+
+  /** The raw value as text for a dead-letter record: bytes as base64, everything else by toString. */
+  static String rawText(Object raw) {
+    if (raw instanceof byte[]) {
+      return java.util.Base64.getEncoder().encodeToString((byte[]) raw);
+    }
+    if (raw instanceof ByteBuffer) {
+      ByteBuffer b = ((ByteBuffer) raw).duplicate();
+      byte[] bytes = new byte[b.remaining()];
+      b.get(bytes);
+      return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+    return String.valueOf(raw);
   }
 
   private static boolean isUnavailable(Object raw) {
@@ -269,7 +326,8 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
   public boolean equals(Object o) {
     return o instanceof PostgresChangeEventDeserializer
         && Objects.equals(pipelineName, ((PostgresChangeEventDeserializer) o).pipelineName)
-        && tables.equals(((PostgresChangeEventDeserializer) o).tables);
+        && tables.equals(((PostgresChangeEventDeserializer) o).tables)
+        && drift.behavior() == ((PostgresChangeEventDeserializer) o).drift.behavior();
   }
 
   @Override

@@ -105,10 +105,10 @@ public final class KafkaTopicReader {
             if (op.equals("d")) {
               rows.remove(keyImage);
             } else {
-              rows.put(AvroRecords.toImage((GenericRecord) value.get(AvroSchemas.AFTER)));
+              rows.putResolved(AvroRecords.toImage((GenericRecord) value.get(AvroSchemas.AFTER)));
             }
           } else {
-            rows.put(AvroRecords.toImage(value));
+            rows.putResolved(AvroRecords.toImage(value));
           }
         }
       }

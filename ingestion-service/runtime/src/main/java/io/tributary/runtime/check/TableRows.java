@@ -99,6 +99,24 @@ public final class TableRows {
     }
   }
 
+  /**
+   * Sets a row from a record written with an earlier schema version of the table, as a consumer reading it with the
+   * table's current schema sees it: nullable columns the record lacks (added since) read as null (Avro
+   * specification, "Schema Resolution": a reader field missing from the writer takes its default, null).
+   */
+  public void putResolved(Map<String, ?> image) {
+    Map<String, Object> resolved = null;
+    for (io.tributary.schema.Column c : table.columns()) {
+      if (c.nullable() && !image.containsKey(c.name())) {
+        if (resolved == null) {
+          resolved = new java.util.LinkedHashMap<>(image);
+        }
+        resolved.put(c.name(), null);
+      }
+    }
+    put(resolved == null ? image : resolved);
+  }
+
   /** Removes the row with this raw key image (a delete or tombstone). */
   public void remove(Map<String, ?> keyImage) {
     rows.remove(keyOf(keyImage));

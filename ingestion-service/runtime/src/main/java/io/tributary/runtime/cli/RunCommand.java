@@ -7,10 +7,11 @@ import io.tributary.config.PipelineParser;
 import io.tributary.config.PipelineValidationException;
 import io.tributary.config.SecretResolver;
 import io.tributary.config.spi.FactoryRegistry;
+import io.tributary.config.spi.SchemaChangeException;
 import io.tributary.runtime.Checkpoints;
-import io.tributary.runtime.LocalPipelineRunner;
 import io.tributary.runtime.PipelinePlan;
 import io.tributary.runtime.PipelinePlanner;
+import io.tributary.runtime.PipelineSupervisor;
 import io.tributary.runtime.progress.ProgressView;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -61,8 +62,15 @@ public final class RunCommand implements Callable<Integer> {
     System.out.printf(
         "Pipeline %s: %d table(s), ~%d rows to snapshot, state in %s%n",
         plan.definition().pipeline().name(), plan.tables().size(), plan.estimatedRows(), state);
-    LocalPipelineRunner runner = LocalPipelineRunner.start(plan, state, restartAttempts);
-    runner.resumedFrom().ifPresent(p -> System.out.println("Resumed from " + p));
+    PipelineSupervisor runner;
+    try {
+      runner = PipelineSupervisor.start(plan, factories, state, restartAttempts, System.out::println,
+          plan.definition().pipeline().tableDiscoveryInterval());
+    } catch (Exception e) {
+      System.out.println("Pipeline did not start: " + e.getMessage());
+      return 1;
+    }
+    runner.runner().resumedFrom().ifPresent(p -> System.out.println("Resumed from " + p));
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
     AtomicBoolean stopAttempted = new AtomicBoolean();
@@ -127,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
     } catch (Exception e) {
       System.out.println(stopping.get()
           ? "Pipeline cancelled (the savepoint failed, see the log); the next run resumes from its last checkpoint."
-          : "Pipeline failed: " + rootMessage(e));
+          : "Pipeline failed: " + failureMessage(e));
       return 1;
     } finally {
       stopped.countDown();
@@ -138,6 +146,14 @@ public final class RunCommand implements Callable<Integer> {
   static Path defaultStateDir(PipelineDefinition def) {
     String dir = def.pipeline().stateDir();
     return (dir != null ? Path.of(dir) : Path.of(".tributary", def.pipeline().name())).toAbsolutePath();
+  }
+
+  /** A schema change's or a refused evolution's own message, else the root cause. */
+  static String failureMessage(Throwable e) {
+    if (e instanceof PipelineSupervisor.SchemaEvolutionException) {
+      return e.getMessage();
+    }
+    return SchemaChangeException.find(e).map(Throwable::getMessage).orElseGet(() -> rootMessage(e));
   }
 
   static String rootMessage(Throwable e) {

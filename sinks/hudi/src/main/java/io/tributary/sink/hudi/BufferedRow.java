@@ -16,6 +16,12 @@ public final class BufferedRow {
   public boolean delete;
   /** The row, Avro binary encoding of the table's Hudi schema. */
   public byte[] avro;
+  /**
+   * The Avro parsing fingerprint (CRC-64-AVRO, Avro specification "Schema Fingerprints") of the schema {@link #avro}
+   * was written with; 0 for rows buffered before this field existed (read with the current schema). A row buffered
+   * before a schema change is read with its own schema and resolved to the new one.
+   */
+  public long schemaFingerprint;
 
   /** For Flink's POJO serializer. */
   public BufferedRow() {}
@@ -33,5 +39,14 @@ public final class BufferedRow {
     this.ordering = ordering;
     this.delete = delete;
     this.avro = avro;
+  }
+
+  /**
+   * @param schemaFingerprint see {@link #schemaFingerprint}
+   */
+  public BufferedRow(
+      String recordKey, String partitionPath, long ordering, boolean delete, byte[] avro, long schemaFingerprint) {
+    this(recordKey, partitionPath, ordering, delete, avro);
+    this.schemaFingerprint = schemaFingerprint;
   }
 }

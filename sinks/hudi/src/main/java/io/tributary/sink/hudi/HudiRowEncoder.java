@@ -19,12 +19,19 @@ final class HudiRowEncoder {
   private final Schema schema;
   private final KeyGenerator keyGenerator;
   private final GenericDatumWriter<GenericRecord> writer;
+  private final long fingerprint;
 
   HudiRowEncoder(HudiSinkConfig config, TableSchema table) {
     this.table = table;
     this.schema = HudiRows.schema(table, config.tableName(table.tableId()));
     this.keyGenerator = HudiTableWriter.keyGenerator(config, table);
     this.writer = new GenericDatumWriter<>(schema);
+    this.fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(schema);
+  }
+
+  /** The parsing fingerprint of {@link #schema()}, written into every row (see {@link BufferedRow#schemaFingerprint}). */
+  long fingerprint() {
+    return fingerprint;
   }
 
   /** The table's Hudi schema. */
@@ -53,6 +60,7 @@ final class HudiRowEncoder {
         key.getPartitionPath(),
         e.source().ordering(),
         e.op() == Op.DELETE,
-        HudiTableWriter.encode(writer, row));
+        HudiTableWriter.encode(writer, row),
+        fingerprint);
   }
 }

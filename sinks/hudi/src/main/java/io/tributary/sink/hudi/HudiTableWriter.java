@@ -107,6 +107,8 @@ final class HudiTableWriter implements AutoCloseable {
   private final GenericDatumReader<GenericRecord> reader;
   private final ExecutorService shield;
   private BinaryDecoder decoder;
+  private final long fingerprint;
+  private java.util.Map<Long, GenericDatumReader<GenericRecord>> olderReaders;
 
   private HudiTableWriter(HudiSinkConfig config, TableSchema table) {
     this.config = config;
@@ -126,6 +128,7 @@ final class HudiTableWriter implements AutoCloseable {
             .build();
     this.client = new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storageConf), writeConfig);
     this.reader = new GenericDatumReader<>(schema);
+    this.fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(schema);
     this.shield =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -167,32 +170,13 @@ final class HudiTableWriter implements AutoCloseable {
     String basePath = config.basePath(table.tableId());
     String tableName = config.tableName(table.tableId());
     Configuration hadoop = config.hadoopConfiguration();
-    Path props = new Path(new Path(basePath, HoodieTableMetaClient.METAFOLDER_NAME), HoodieTableConfig.HOODIE_PROPERTIES_FILE);
-    FileSystem fs = props.getFileSystem(hadoop);
     StorageConfiguration<Configuration> storageConf = HadoopFSUtils.getStorageConf(hadoop);
-    if (fs.exists(props)) {
-      HoodieTableMetaClient meta = HoodieTableMetaClient.builder().setConf(storageConf).setBasePath(basePath).build();
-      HoodieTableConfig tc = meta.getTableConfig();
-      String expectedKey = String.join(",", recordKeyFields(table));
-      String actualKey = tc.getRecordKeyFields().map(a -> String.join(",", a)).orElse("");
-      List<String> problems = new ArrayList<>();
-      if (tc.getTableType() != hudiType(config.tableType())) {
-        problems.add("table type is " + tc.getTableType() + ", the sink writes " + hudiType(config.tableType()));
-      }
-      if (!expectedKey.equals(actualKey)) {
-        problems.add("record key is [" + actualKey + "], the sink writes [" + expectedKey + "]");
-      }
-      String expectedPartition = partitionField(config, table) == null ? "" : partitionField(config, table);
-      String actualPartition = tc.getPartitionFields().map(a -> String.join(",", a)).orElse("");
-      if (!expectedPartition.equals(actualPartition)) {
-        // a changed partitioning changes key generator and index: existing keys would not be found (duplicates)
-        problems.add("partition fields are [" + actualPartition + "], the sink writes [" + expectedPartition + "]");
-      }
+    List<String> problems = existingTableProblems(config, table);
+    if (problems != null) {
       if (!problems.isEmpty()) {
         throw new HudiSinkException(
             "sink " + config.sinkName() + ", table " + table.tableId() + ": the existing Hudi table at " + basePath
-                + " does not match: " + String.join("; ", problems)
-                + ". Point path at a new location or align table.type and partition.path with the existing table");
+                + " does not match: " + String.join("; ", problems));
       }
       return false;
     }
@@ -221,6 +205,102 @@ final class HudiTableWriter implements AutoCloseable {
   }
 
   /** The record key fields: the primary key columns, as Avro field names. */
+  /**
+   * What stops the sink from writing into the Hudi table already at the table's path, without changing anything:
+   * another table type, record key or partitioning (a changed partitioning changes key generator and index, so
+   * existing keys would not be found), or a schema the table cannot evolve to ({@link #evolutionProblems}).
+   *
+   * @return the problems (empty when the existing table fits), or null when no Hudi table exists at the path
+   * @throws IOException if the file system fails
+   */
+  static List<String> existingTableProblems(HudiSinkConfig config, TableSchema table) throws IOException {
+    String basePath = config.basePath(table.tableId());
+    Configuration hadoop = config.hadoopConfiguration();
+    Path props = new Path(new Path(basePath, HoodieTableMetaClient.METAFOLDER_NAME), HoodieTableConfig.HOODIE_PROPERTIES_FILE);
+    FileSystem fs = props.getFileSystem(hadoop);
+    if (!fs.exists(props)) {
+      return null;
+    }
+    StorageConfiguration<Configuration> storageConf = HadoopFSUtils.getStorageConf(hadoop);
+    HoodieTableMetaClient meta = HoodieTableMetaClient.builder().setConf(storageConf).setBasePath(basePath).build();
+    HoodieTableConfig tc = meta.getTableConfig();
+    String expectedKey = String.join(",", recordKeyFields(table));
+    String actualKey = tc.getRecordKeyFields().map(a -> String.join(",", a)).orElse("");
+    List<String> problems = new ArrayList<>();
+    if (tc.getTableType() != hudiType(config.tableType())) {
+      problems.add("table type is " + tc.getTableType() + ", the sink writes " + hudiType(config.tableType()));
+    }
+    if (!expectedKey.equals(actualKey)) {
+      problems.add("record key is [" + actualKey + "], the sink writes [" + expectedKey + "]");
+    }
+    String expectedPartition = partitionField(config, table) == null ? "" : partitionField(config, table);
+    String actualPartition = tc.getPartitionFields().map(a -> String.join(",", a)).orElse("");
+    if (!expectedPartition.equals(actualPartition)) {
+      problems.add("partition fields are [" + actualPartition + "], the sink writes [" + expectedPartition + "]");
+    }
+    if (!problems.isEmpty()) {
+      problems.add("point path at a new location or align table.type and partition.path with the existing table");
+      return problems;
+    }
+    return evolutionProblems(config, table, config.tableName(table.tableId()), meta);
+  }
+
+  /**
+   * Checks that the table's schema as the sink would now write it can read every row the Hudi table holds (written
+   * with its latest committed schema): Avro schema resolution (Avro specification, "Schema Resolution"), which Hudi
+   * and Spark apply when they merge older files with newer ones. Adding a nullable column passes; narrowing a type
+   * (bigint to int), adding a NOT NULL column without a default or changing a column's type otherwise does not.
+   * Dropped columns pass: older files keep them, readers of the latest schema no longer see them. A table without
+   * a completed commit passes.
+   *
+   * @return one line per incompatible column plus what to do; empty when the table can evolve
+   */
+  static List<String> evolutionProblems(
+      HudiSinkConfig config, TableSchema table, String tableName, HoodieTableMetaClient meta) {
+    Schema latest;
+    try {
+      if (meta.getActiveTimeline().getCommitsTimeline().filterCompletedInstants().empty()) {
+        return List.of();
+      }
+      latest = new org.apache.hudi.common.table.TableSchemaResolver(meta).getTableAvroSchema(false);
+    } catch (Exception e) {
+      LOG.warn("Sink {}: cannot read the latest schema of the Hudi table at {} ({}); not checking its evolution",
+          config.sinkName(), meta.getBasePath(), e.toString());
+      return List.of();
+    }
+    Schema proposed = HudiRows.schema(table, tableName);
+    List<String> problems = new ArrayList<>();
+    for (Schema.Field f : proposed.getFields()) {
+      Schema.Field old = latest.getField(f.name());
+      if (old == null) {
+        if (!f.hasDefaultValue()) {
+          problems.add("column " + f.name() + " is new and required (NOT NULL without a default): rows written "
+              + "before it have no value for it");
+        }
+        continue;
+      }
+      org.apache.avro.SchemaCompatibility.SchemaPairCompatibility c =
+          org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(f.schema(), old.schema());
+      if (c.getType() != org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+        problems.add("column " + f.name() + " changed from " + typeName(old.schema()) + " to " + typeName(f.schema())
+            + ", which cannot read the values written before");
+      }
+    }
+    if (!problems.isEmpty()) {
+      problems.add(0, "it cannot evolve to the table's new schema");
+      problems.add("make the change compatible (add columns as nullable, widen types only), or point path at a new "
+          + "location");
+    }
+    return problems;
+  }
+
+  private static String typeName(Schema s) {
+    if (s.getType() == Schema.Type.UNION) {
+      return s.getTypes().stream().map(HudiTableWriter::typeName).collect(Collectors.joining("|"));
+    }
+    return s.getLogicalType() != null ? s.getType().getName() + "/" + s.getLogicalType().getName() : s.getType().getName();
+  }
+
   static List<String> recordKeyFields(TableSchema table) {
     if (table.primaryKey().isEmpty()) {
       throw new HudiSinkException(
@@ -325,11 +405,25 @@ final class HudiTableWriter implements AutoCloseable {
    * @throws HudiSinkException if Hudi reports write errors; the instant is rolled back first
    */
   PendingCommit write(List<BufferedRow> rows, long checkpointId) {
+    return write(rows, checkpointId, fp -> null);
+  }
+
+  /**
+   * As {@link #write(List, long)}, reading rows buffered under an earlier schema of the table (a schema change the
+   * pipeline evolved through) with that schema, resolved to the current one (Avro schema resolution: added nullable
+   * fields read as null).
+   *
+   * @param schemaOf the schema JSON of a row's {@link BufferedRow#schemaFingerprint}, or null when unknown
+   * @throws IllegalStateException if a row's schema is neither the current one nor known to {@code schemaOf}
+   */
+  PendingCommit write(List<BufferedRow> rows, long checkpointId, java.util.function.LongFunction<String> schemaOf) {
     List<HoodieRecord<HoodieRecordPayload>> records = new ArrayList<>(rows.size());
     long maxOrdering = Long.MIN_VALUE;
     for (BufferedRow r : rows) {
       maxOrdering = Math.max(maxOrdering, r.ordering);
-      GenericRecord row = decode(r.avro);
+      GenericRecord row = r.schemaFingerprint == 0 || r.schemaFingerprint == fingerprint
+          ? decode(r.avro)
+          : decodeOlder(r, schemaOf);
       HoodieKey key = new HoodieKey(r.recordKey, r.partitionPath);
       records.add(new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(row, r.ordering)));
     }
@@ -526,6 +620,28 @@ final class HudiTableWriter implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------------------------------------------------
+
+  private GenericRecord decodeOlder(BufferedRow r, java.util.function.LongFunction<String> schemaOf) {
+    if (olderReaders == null) {
+      olderReaders = new java.util.HashMap<>();
+    }
+    GenericDatumReader<GenericRecord> older = olderReaders.get(r.schemaFingerprint);
+    if (older == null) {
+      String json = schemaOf.apply(r.schemaFingerprint);
+      if (json == null) {
+        throw new IllegalStateException("table " + tableId + ": a buffered row was written with a schema (fingerprint "
+            + r.schemaFingerprint + ") that is neither the current one nor recorded in the sink's state");
+      }
+      older = new GenericDatumReader<>(new Schema.Parser().parse(json), schema);
+      olderReaders.put(r.schemaFingerprint, older);
+    }
+    decoder = DecoderFactory.get().binaryDecoder(r.avro, decoder);
+    try {
+      return older.read(null, decoder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot decode a buffered row of " + tableId + " written with an older schema", e);
+    }
+  }
 
   private GenericRecord decode(byte[] avro) {
     decoder = DecoderFactory.get().binaryDecoder(avro, decoder);

@@ -96,6 +96,8 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   static final String BUFFER_STATE = "hudi-buffer";
   static final String PENDING_STATE = "hudi-pending";
   static final String TOMBSTONE_STATE = "hudi-tombstones";
+  /** Keyed by table: schema JSON per parsing fingerprint of every schema buffered rows were written with. */
+  static final String ROW_SCHEMA_STATE = "hudi-row-schemas";
 
   /** Metric: rows committed to Hudi. */
   public static final String RECORDS_WRITTEN = "recordsWritten";
@@ -111,6 +113,8 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   private transient ListState<BufferedRow> buffer;
   private transient ValueState<PendingCommit> pending;
   private transient MapState<String, Long> tombstones;
+  private transient MapState<Long, String> rowSchemas;
+  private transient java.util.Set<String> rowSchemaRecorded;
   private transient long restoredCheckpointId;
   private transient boolean endOfInput;
   /** Per table whose buffer was carried past a checkpoint: {checkpoint id, rows of the buffer in that checkpoint}. */
@@ -155,6 +159,8 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
             .cleanupFullSnapshot()
             .build());
     tombstones = context.getKeyedStateStore().getMapState(tombstoneDescriptor);
+    rowSchemas = context.getKeyedStateStore().getMapState(
+        new MapStateDescriptor<>(ROW_SCHEMA_STATE, Types.LONG, Types.STRING));
     OptionalLong restored = context.getRestoredCheckpointId();
     restoredCheckpointId = restored.isPresent() ? restored.getAsLong() : -1L;
   }
@@ -196,7 +202,14 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   public void processElement(StreamRecord<ChangeEvent> element) throws Exception {
     ChangeEvent e = element.getValue();
     String key = key(e);
-    buffer.add(encoder(key).encode(e));
+    HudiRowEncoder encoder = encoder(key);
+    if (rowSchemaRecorded == null) {
+      rowSchemaRecorded = new java.util.HashSet<>();
+    }
+    if (rowSchemaRecorded.add(key) && !rowSchemas.contains(encoder.fingerprint())) {
+      rowSchemas.put(encoder.fingerprint(), encoder.schema().toString());
+    }
+    buffer.add(encoder.encode(e));
     bufferedRows.merge(key, 1L, Long::sum);
   }
 
@@ -301,7 +314,13 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
           config.sinkName(), dropped, key);
     }
     if (!rows.isEmpty()) {
-      pending.update(writer(key).write(rows, checkpointId));
+      pending.update(writer(key).write(rows, checkpointId, fp -> {
+        try {
+          return rowSchemas.get(fp);
+        } catch (Exception ex) {
+          throw new IllegalStateException("cannot read the row schemas of " + key, ex);
+        }
+      }));
       lastWrite.put(key, System.nanoTime());
     }
     bufferedRows.put(key, (long) rest.size());
