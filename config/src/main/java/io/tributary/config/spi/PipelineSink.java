@@ -17,6 +17,19 @@ public interface PipelineSink {
   void prepare(List<TableSchema> tables) throws Exception;
 
   /**
+   * Checks, before anything is deployed and without changing anything, every reason {@link #prepare} or the job would
+   * fail for these tables: the sink's services unreachable, schemas its registry subjects would refuse under their
+   * compatibility level, existing tables that do not match. Used by {@code tributary validate --live}.
+   *
+   * @param tables the tables the source discovered
+   * @return one human-readable problem per reason, naming table, subject or path; empty when none (the default for
+   *     sinks with nothing to check)
+   */
+  default List<String> preflight(List<TableSchema> tables) {
+    return List.of();
+  }
+
+  /**
    * Adds the sink to the job. Operators get stable uids derived from {@link SinkContext#sinkName()}.
    *
    * @param events every change event of the pipeline, from all tables

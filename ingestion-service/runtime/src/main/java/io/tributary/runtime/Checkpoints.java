@@ -103,34 +103,38 @@ public final class Checkpoints {
   }
 
   /**
-   * Guards a resume against a changed table list: the source's checkpointed state knows only the tables it was
-   * started with, so a table added to the declaration would be streamed without its snapshot. On a fresh start (or
-   * when the lists match) records the current list.
+   * Guards a resume against a changed table list. Tables added since the checkpoint are fine: the sources restore
+   * with Flink CDC's newly-added-table scan, which snapshots only the new tables and then streams them with the
+   * others. Tables removed are refused: their snapshot and log state would be kept or dropped silently. On a fresh
+   * start (or when the lists match or only grew) records the current list.
    *
    * @param resuming whether a checkpoint or savepoint will be restored
-   * @throws IllegalStateException if resuming and the captured tables differ from those of the checkpoints, naming
-   *     the added and removed tables
+   * @return the tables added since the checkpoint (empty on a fresh start)
+   * @throws IllegalStateException if resuming and tables were removed since the checkpoints, naming them
    * @throws UncheckedIOException if the list cannot be read or written
    */
-  public static void checkTables(Path stateDir, java.util.List<io.tributary.schema.TableSchema> tables, boolean resuming) {
+  public static java.util.List<String> checkTables(
+      Path stateDir, java.util.List<io.tributary.schema.TableSchema> tables, boolean resuming) {
     java.util.List<String> now = tables.stream().map(t -> t.tableId().toString()).sorted().toList();
     Path file = tablesFile(stateDir);
+    java.util.List<String> added = java.util.List.of();
     try {
       if (resuming && Files.isRegularFile(file)) {
         java.util.List<String> before = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).sorted().toList();
-        if (!before.equals(now)) {
-          java.util.List<String> added = now.stream().filter(t -> !before.contains(t)).toList();
-          java.util.List<String> removed = before.stream().filter(t -> !now.contains(t)).toList();
+        java.util.List<String> removed = before.stream().filter(t -> !now.contains(t)).toList();
+        if (!removed.isEmpty()) {
           throw new IllegalStateException("the pipeline's tables changed since its last checkpoint in " + stateDir
-              + " (added " + added + ", removed " + removed + "): resuming would stream added tables without their "
-              + "snapshot. Keep the table list, or start a new pipeline (another name or state.dir) for the new tables");
+              + " (removed " + removed + "): its checkpointed source state still holds them. Keep them in the "
+              + "declaration, or start a new pipeline (another name or state.dir)");
         }
+        added = now.stream().filter(t -> !before.contains(t)).toList();
       }
       Files.createDirectories(stateDir);
       Files.write(file, now);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + file, e);
     }
+    return added;
   }
 
   private static Optional<Path> newest(Path root, int depth) {

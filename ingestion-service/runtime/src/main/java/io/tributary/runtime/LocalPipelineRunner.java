@@ -47,7 +47,11 @@ public final class LocalPipelineRunner implements AutoCloseable {
   public static LocalPipelineRunner start(PipelinePlan plan, Path stateDir, int restartAttempts) throws Exception {
     Configuration conf = JobComposer.embeddedConfiguration(plan.definition(), stateDir, restartAttempts);
     Optional<Path> resume = Checkpoints.latest(stateDir);
-    Checkpoints.checkTables(stateDir, plan.tables(), resume.isPresent());
+    java.util.List<String> added = Checkpoints.checkTables(stateDir, plan.tables(), resume.isPresent());
+    if (!added.isEmpty()) {
+      LOG.info("Tables added since the last checkpoint: {}; they are snapshotted, the others resume where they were",
+          added);
+    }
     resume.ifPresent(p -> conf.setString("execution.savepoint.path", p.toUri().toString()));
     resume.ifPresent(LocalPipelineRunner::warnIfOld);
     resume.ifPresentOrElse(

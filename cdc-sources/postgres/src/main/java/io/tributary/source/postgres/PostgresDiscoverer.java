@@ -88,6 +88,21 @@ final class PostgresDiscoverer {
       }
     }
 
+    for (String exclude : source.excludePatterns()) {
+      Pattern pattern;
+      try {
+        pattern = Pattern.compile(exclude);
+      } catch (PatternSyntaxException e) {
+        String key = PostgresSourceOptions.TABLES_EXCLUDE.key();
+        problems.add(new ConfigProblem(path + "." + key, source.line(key),
+            "'" + exclude + "' is not a valid regular expression: " + e.getDescription()));
+        continue;
+      }
+      matched.keySet().removeIf(name -> pattern.matcher(name).matches());
+    }
+    // tables the user cannot read are reported and left out: describing them would fail on the first query
+    matched.keySet().removeAll(checkPrivileges(conn, matched.values()));
+
     List<TableSchema> tables = new ArrayList<>();
     Map<TableId, Long> rows = new HashMap<>();
     for (CatalogTable t : matched.values()) {
@@ -99,6 +114,63 @@ final class PostgresDiscoverer {
     }
     tables.sort((a, b) -> a.tableId().compareTo(b.tableId()));
     return new SourceDiscovery(tables, rows, problems, warnings);
+  }
+
+  /**
+   * The user must be able to SELECT every captured table (snapshot), and, since Tributary creates the pipeline's
+   * publication for exactly these tables, own them (PostgreSQL requires ownership to add a table to a publication)
+   * unless it is a superuser or the publication already exists (then its owner keeps it up to date: a warning).
+   *
+   * @return the qualified names of the tables the user may not SELECT from
+   */
+  private java.util.Set<String> checkPrivileges(Connection conn, java.util.Collection<CatalogTable> tables)
+      throws SQLException {
+    java.util.Set<String> unreadable = new java.util.HashSet<>();
+    boolean superuser;
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+      superuser = rs.next() && rs.getBoolean(1);
+    }
+    boolean publicationExists;
+    try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, source.publicationName());
+      try (ResultSet rs = ps.executeQuery()) {
+        publicationExists = rs.next();
+      }
+    }
+    List<String> notOwned = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT has_table_privilege(c.oid, 'SELECT'), pg_has_role(c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = ?")) {
+      for (CatalogTable t : tables) {
+        ps.setLong(1, t.oid());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            continue;
+          }
+          if (!rs.getBoolean(1)) {
+            tableProblem("user '" + source.connection().username() + "' may not SELECT from " + t.qualifiedName()
+                + " (the snapshot reads it); GRANT SELECT ON " + quote(t.schema()) + "." + quote(t.table()) + " TO "
+                + quote(source.connection().username()));
+            unreadable.add(t.qualifiedName());
+          }
+          if (!superuser && !rs.getBoolean(2)) {
+            notOwned.add(t.qualifiedName());
+          }
+        }
+      }
+    }
+    if (!notOwned.isEmpty()) {
+      String what = "user '" + source.connection().username() + "' neither owns " + notOwned + " nor is a superuser, "
+          + "and PostgreSQL lets only a table's owner add it to a publication";
+      if (publicationExists) {
+        warnings.add(what + "; publication '" + source.publicationName() + "' exists, so its owner must keep it "
+            + "covering exactly the captured tables");
+      } else {
+        tableProblem(what + ": create publication '" + source.publicationName() + "' as the owner (CREATE PUBLICATION "
+            + quote(source.publicationName()) + " FOR TABLE ...) before the first run");
+      }
+    }
+    return unreadable;
   }
 
   private void checkServer(Connection conn) throws SQLException {

@@ -1,5 +1,6 @@
 package io.tributary.source.postgres;
 
+import io.tributary.config.SchemaChangeBehavior;
 import io.tributary.config.spi.PipelineSource;
 import io.tributary.config.spi.SourceDiscovery;
 import io.tributary.schema.ChangeEvent;
@@ -7,6 +8,7 @@ import io.tributary.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,8 @@ public final class PostgresSource implements PipelineSource {
   private final Map<String, String> debeziumProperties;
   private final String optionsPath;
   private final ToIntFunction<String> lines;
+  private SchemaChangeBehavior schemaChangeBehavior = SchemaChangeBehavior.EVOLVE;
+  private List<String> excludePatterns = List.of();
 
   /**
    * Builds a source from already validated values; {@link PostgresSourceFactory} is the usual way in.
@@ -167,8 +171,10 @@ public final class PostgresSource implements PipelineSource {
             .connectTimeout(connection.connectTimeout())
             .heartbeatInterval(Duration.ofMillis(heartbeatIntervalMs))
             .startupOptions(startupOptions(startupMode))
-            .debeziumProperties(debeziumProperties())
-            .deserializer(new PostgresChangeEventDeserializer(pipelineName, tables))
+            // a restore whose table list gained tables snapshots only those, then streams them with the others
+            .scanNewlyAddedTableEnabled(true)
+            .debeziumProperties(debeziumProperties(tables))
+            .deserializer(new PostgresChangeEventDeserializer(pipelineName, tables, schemaChangeBehavior))
             .build();
     if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
       LOG.warn(
@@ -234,6 +240,14 @@ public final class PostgresSource implements PipelineSource {
    * Tributary fixes (its value conversion depends on them) and the publication.
    */
   Properties debeziumProperties() {
+    return debeziumProperties(List.of());
+  }
+
+  /**
+   * As {@link #debeziumProperties()}, with the numeric converter told to leave these tables' primary key columns to
+   * Debezium (see {@link PostgresNumericConverter}).
+   */
+  Properties debeziumProperties(List<TableSchema> tables) {
     Map<String, String> props = new LinkedHashMap<>();
     // Tributary creates the publication itself before the job starts (see ensurePublication).
     props.put("publication.autocreate.mode", "disabled");
@@ -242,6 +256,15 @@ public final class PostgresSource implements PipelineSource {
     fixed.put("publication.name", publicationName);
     fixed.put("poll.interval.ms", Long.toString(pollIntervalMs));
     fixed.put("decimal.handling.mode", "precise");
+    fixed.put("converters", PostgresNumericConverter.NAME);
+    fixed.put(PostgresNumericConverter.NAME + ".type", PostgresNumericConverter.class.getName());
+    List<String> keyColumns = new ArrayList<>();
+    for (TableSchema t : tables) {
+      for (String pk : t.primaryKey()) {
+        keyColumns.add(t.tableId().schema() + "." + t.tableId().table() + "." + pk);
+      }
+    }
+    fixed.put(PostgresNumericConverter.NAME + ".skip", String.join(",", keyColumns));
     fixed.put("time.precision.mode", "adaptive_time_microseconds");
     fixed.put("binary.handling.mode", "bytes");
     fixed.put("tombstones.on.delete", "false");
@@ -280,6 +303,33 @@ public final class PostgresSource implements PipelineSource {
       sb.append(c);
     }
     return sb.toString();
+  }
+
+  /**
+   * Sets what a column change in a captured table does (default EVOLVE); see {@link
+   * io.tributary.config.spi.SchemaDrift}.
+   *
+   * @return this source
+   */
+  public PostgresSource schemaChangeBehavior(SchemaChangeBehavior behavior) {
+    this.schemaChangeBehavior = behavior == null ? SchemaChangeBehavior.EVOLVE : behavior;
+    return this;
+  }
+
+  /**
+   * Sets the {@code tables.exclude} entries: regular expressions (or exact names) over {@code schema.table}; a table
+   * they match is left out of what {@code tables} matched.
+   *
+   * @return this source
+   */
+  public PostgresSource excludePatterns(List<String> patterns) {
+    this.excludePatterns = patterns == null ? List.of() : List.copyOf(patterns);
+    return this;
+  }
+
+  /** The {@code tables.exclude} entries as configured. */
+  public List<String> excludePatterns() {
+    return excludePatterns;
   }
 
   /** The connection settings (the password inside is never logged). */

@@ -14,6 +14,7 @@ import static io.tributary.source.postgres.PostgresSourceOptions.SNAPSHOT_CHUNK_
 import static io.tributary.source.postgres.PostgresSourceOptions.SNAPSHOT_FETCH_SIZE;
 import static io.tributary.source.postgres.PostgresSourceOptions.STARTUP_MODE;
 import static io.tributary.source.postgres.PostgresSourceOptions.TABLES;
+import static io.tributary.source.postgres.PostgresSourceOptions.TABLES_EXCLUDE;
 import static io.tributary.source.postgres.PostgresSourceOptions.USERNAME;
 
 import io.tributary.config.ConfigOption;
@@ -58,6 +59,7 @@ public final class PostgresSourceFactory implements SourceFactory {
     return Set.of(
         PORT,
         PASSWORD,
+        TABLES_EXCLUDE,
         STARTUP_MODE,
         SLOT_NAME,
         PUBLICATION_NAME,
@@ -164,7 +166,9 @@ public final class PostgresSourceFactory implements SourceFactory {
         heartbeat,
         debezium,
         options.path(),
-        options::line);
+        options::line)
+        .schemaChangeBehavior(pipeline.schemaChangeBehavior())
+        .excludePatterns(options.get(TABLES_EXCLUDE));
   }
 
   private static void check(Options options, ConfigOption<?> option, boolean ok, String reason) {

@@ -49,6 +49,14 @@ public final class PostgresSourceOptions {
           "Tables to capture: exact schema.table names (public.orders) or Java regular expressions matched against "
               + "the whole schema.table name (public\\.order_items_.*). System schemas are never matched.");
 
+  /** Tables to leave out of what {@link #TABLES} matched: regular expressions over {@code schema.table}. */
+  public static final ConfigOption<List<String>> TABLES_EXCLUDE =
+      ConfigOption.list(
+          "tables.exclude",
+          List.of(),
+          "Tables to leave out of what 'tables' matched: Java regular expressions (or exact names) matched against the "
+              + "whole schema.table name, e.g. public\\.tmp_.*.");
+
   /** Where to start; default {@link PostgresStartupMode#INITIAL}. */
   public static final ConfigOption<PostgresStartupMode> STARTUP_MODE =
       ConfigOption.enumOption(

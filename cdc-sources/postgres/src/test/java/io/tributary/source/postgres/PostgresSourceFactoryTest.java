@@ -67,7 +67,7 @@ class PostgresSourceFactoryTest {
         .containsExactlyInAnyOrder("hostname", "database", "username", "tables");
     assertThat(f.optionalOptions().stream().map(ConfigOption::key))
         .containsExactlyInAnyOrder(
-            "port", "password", "startup.mode", "slot.name", "publication.name", "snapshot.chunk.size",
+            "port", "password", "tables.exclude", "startup.mode", "slot.name", "publication.name", "snapshot.chunk.size",
             "snapshot.fetch.size", "poll.interval.ms", "heartbeat.interval.ms", "connect.timeout");
     assertThat(f.passThroughPrefixes()).containsExactly("debezium.");
     for (ConfigOption<?> o : f.optionalOptions()) {

@@ -6,9 +6,12 @@ import io.tributary.config.PipelineParser;
 import io.tributary.config.PipelineValidationException;
 import io.tributary.config.SecretResolver;
 import io.tributary.config.spi.FactoryRegistry;
-import io.tributary.runtime.PipelinePlanner;
+import io.tributary.config.spi.PipelineSink;
+import io.tributary.config.spi.SourceDiscovery;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,14 +20,16 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tributary validate FILE}: parses and validates a pipeline and prints every problem with its path and YAML
  * line. With {@code --live} it also connects to the source and checks the tables (patterns match, every column type
- * is mapped, primary keys exist). Exit code 0 when there is no problem, 1 otherwise.
+ * is mapped, primary keys exist, the server's log settings and the user's privileges), the schema registry (would
+ * every subject accept the table's schema under its compatibility level), Kafka and existing Hudi tables, and prints
+ * every problem at once. Exit code 0 when there is no problem, 1 otherwise.
  */
 @Command(name = "validate", description = "Check a pipeline YAML and print every problem at once.")
 public final class ValidateCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the pipeline YAML")
   Path file;
 
-  @Option(names = "--live", description = "also connect to the source and check its tables and column types")
+  @Option(names = "--live", description = "also connect to the source, the registry and the sinks and check them")
   boolean live;
 
   @Override
@@ -51,18 +56,54 @@ public final class ValidateCommand implements Callable<Integer> {
       return 1;
     }
     if (live) {
-      try {
-        PipelinePlanner.plan(parsed.definition(), factories);
-      } catch (PipelineValidationException e) {
-        print(out, file + ": the source has " + e.problems().size() + " problem(s)", e);
-        return 1;
-      } catch (Exception e) {
-        out.println(file + ": cannot check the source: " + e.getMessage());
-        return 1;
+      Integer result = live(out, parsed, factories);
+      if (result != null) {
+        return result;
       }
     }
-    out.println(file + ": OK" + (live ? " (source checked)" : ""));
+    out.println(file + ": OK" + (live ? " (source, registry and sinks checked)" : ""));
     return 0;
+  }
+
+  /**
+   * Connects to the source (discovery: tables, column types, primary keys, server settings, privileges) and lets every
+   * sink check its services without changing anything (registry compatibility, Kafka, existing Hudi tables); prints
+   * the source's warnings and every problem of both at once.
+   *
+   * @return 1 when there is a problem or the source cannot be reached, null when all is well
+   */
+  private Integer live(PrintStream out, ParseResult parsed, FactoryRegistry factories) {
+    SourceDiscovery discovery;
+    try {
+      discovery = factories.createSource(parsed.definition()).discover();
+    } catch (Exception e) {
+      out.println(file + ": cannot check the source: " + e.getMessage());
+      return 1;
+    }
+    for (String w : discovery.warnings()) {
+      out.println("warning: " + w);
+    }
+    List<String> problems = new ArrayList<>();
+    for (ConfigProblem p : discovery.problems()) {
+      problems.add(p.toString());
+    }
+    if (!discovery.tables().isEmpty()) {
+      for (PipelineSink sink : factories.createSinks(parsed.definition())) {
+        try {
+          problems.addAll(sink.preflight(discovery.tables()));
+        } catch (RuntimeException e) {
+          problems.add("a sink could not be checked: " + e.getMessage());
+        }
+      }
+    }
+    if (problems.isEmpty()) {
+      return null;
+    }
+    out.println(file + ": " + problems.size() + " problem(s) found against the live source and sinks");
+    for (String p : problems) {
+      out.println("  " + p);
+    }
+    return 1;
   }
 
   private static void print(PrintStream out, String header, PipelineValidationException e) {

@@ -81,6 +81,33 @@ public final class HudiPipelineSink implements PipelineSink {
   }
 
   /**
+   * Checks without creating anything (see {@link PipelineSink#preflight}): a primary key per table, and for a Hudi table
+   * already at a table's path, the same type, record key and partitioning, and a schema it can evolve to.
+   */
+  @Override
+  public List<String> preflight(List<TableSchema> tables) {
+    List<String> problems = new ArrayList<>();
+    for (TableSchema t : tables) {
+      String prefix = "sink " + config.sinkName() + ": table " + t.tableId();
+      if (t.primaryKey().isEmpty()) {
+        problems.add(prefix + " has no primary key (needed for the Hudi record key)");
+        continue;
+      }
+      try {
+        HudiRows.schema(t, config.tableName(t.tableId()));
+        List<String> existing = HudiTableWriter.existingTableProblems(config, t);
+        if (existing != null && !existing.isEmpty()) {
+          problems.add(prefix + ": the existing Hudi table at " + config.basePath(t.tableId()) + " does not match: "
+              + String.join("; ", existing));
+        }
+      } catch (IOException | RuntimeException e) {
+        problems.add(prefix + ": cannot check the Hudi table at " + config.basePath(t.tableId()) + ": " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  /**
    * Adds the writer operator (see the class comment), at the parallelism of {@code events}.
    *
    * @throws IllegalStateException if {@link #prepare} has not run, or ran for other tables

@@ -200,6 +200,77 @@ public final class KafkaPipelineSink implements PipelineSink {
   }
 
   /**
+   * Checks without changing anything (see {@link PipelineSink#preflight}): a primary key per table; Kafka reachable;
+   * the registry reachable; for every subject that exists, whether the schema the pipeline would register passes its
+   * latest version under the pipeline's compatibility level (the registry's own test when the subject already has
+   * that level; Avro's reader/writer check under the declared level when the subject has another one, since
+   * {@link #prepare} would set it first).
+   */
+  @Override
+  public List<String> preflight(List<TableSchema> tables) {
+    List<String> problems = new ArrayList<>();
+    String sink = "sink " + config.sinkName();
+    for (TableSchema t : tables) {
+      if (t.primaryKey().isEmpty()) {
+        problems.add(sink + ": table " + t.tableId() + " has no primary key (needed for the message key)");
+      }
+    }
+    try (KafkaTopics admin = new KafkaTopics(config.clientProperties())) {
+      admin.brokers();
+    } catch (RuntimeException e) {
+      problems.add(sink + ": " + e.getMessage());
+    }
+    SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
+    for (TableSchema t : tables) {
+      if (t.primaryKey().isEmpty()) {
+        continue;
+      }
+      String topic = Templates.render(config.topicTemplate(), t.tableId());
+      String ns = AvroSchemas.namespace(NAMESPACE_PREFIX, t.tableId());
+      Schema key = AvroSchemas.keySchema(t, ns);
+      Schema value =
+          config.envelope() == EnvelopeFormat.ROW ? AvroSchemas.rowSchema(t, ns) : AvroSchemas.envelopeSchema(t, ns);
+      try {
+        check(registry, t, topic + "-key", key, problems);
+        check(registry, t, topic + "-value", value, problems);
+      } catch (SchemaRegistryException e) {
+        problems.add(sink + ": schema registry at " + config.registryUrl() + " cannot be used: " + e.getMessage());
+        break;
+      }
+    }
+    return problems;
+  }
+
+  private void check(SchemaRegistryClient registry, TableSchema t, String subject, Schema schema, List<String> out) {
+    Optional<RegisteredSchema> latest = registry.latest(subject);
+    if (latest.isEmpty()) {
+      return; // a new subject: nothing to be incompatible with
+    }
+    Optional<CompatibilityLevel> current = registry.getCompatibility(subject);
+    List<String> reasons;
+    String level;
+    if (current.equals(Optional.of(config.compatibility()))) {
+      CompatibilityCheck c = registry.testCompatibility(subject, schema);
+      reasons = c.compatible() ? List.of() : c.messages().isEmpty()
+          ? SchemaChanges.explain(config.compatibility(), schema, latest.get().schema()) : c.messages();
+      if (!c.compatible() && reasons.isEmpty()) {
+        reasons = List.of("the registry gave no reason");
+      }
+      level = config.compatibility().name();
+    } else {
+      reasons = config.compatibility() == CompatibilityLevel.NONE
+          ? List.of() : SchemaChanges.explain(config.compatibility(), schema, latest.get().schema());
+      level = config.compatibility().name() + " (declared; the subject has "
+          + current.map(Enum::name).orElse("the registry default") + ", which the pipeline would replace)";
+    }
+    if (!reasons.isEmpty()) {
+      out.add("sink " + config.sinkName() + ": table " + t.tableId() + ": subject " + subject + " (latest version "
+          + latest.get().version() + ", compatibility " + level + ") would refuse the table's schema: "
+          + String.join("; ", reasons));
+    }
+  }
+
+  /**
    * Adds the serialize and writer operators for the tables fixed by {@link #prepare}.
    *
    * @throws IllegalStateException if {@link #prepare} has not run, or ran for other tables

@@ -112,6 +112,16 @@ final class KafkaTopics implements AutoCloseable {
     }
   }
 
+  /**
+   * Connects and lists the cluster's brokers.
+   *
+   * @return the number of brokers
+   * @throws KafkaSinkException naming the bootstrap servers when the cluster does not answer within the timeout
+   */
+  int brokers() {
+    return get(admin.describeCluster().nodes(), "describe the cluster").size();
+  }
+
   private <T> T get(org.apache.kafka.common.KafkaFuture<T> f, String what) {
     try {
       return f.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
