@@ -89,7 +89,7 @@ public final class SchemaChangeException extends RuntimeException {
     append(sb, "column(s) added ", added);
     append(sb, "column(s) missing ", missing);
     append(sb, "column type(s) changed ", retyped);
-    return sb.length() == 0 ? "columns unchanged" : sb.toString();
+    return sb.length() == 0 ? "its definition changed" : sb.toString();
   }
 
   private static void append(StringBuilder sb, String label, List<String> items) {

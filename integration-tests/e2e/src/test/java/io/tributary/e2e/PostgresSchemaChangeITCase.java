@@ -135,6 +135,7 @@ class PostgresSchemaChangeITCase {
     }
     Throwable failure = catchThrowable(sup::awaitTermination);
     assertThat(failure).isInstanceOf(PipelineSupervisor.SchemaEvolutionException.class);
+    System.out.println("refused evolution: " + failure.getMessage());
     assertThat(failure.getMessage())
         .contains("sc_rename.public.items")
         .contains("quantity")
