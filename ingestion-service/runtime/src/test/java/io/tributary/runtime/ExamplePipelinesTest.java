@@ -23,10 +23,13 @@ import org.junit.jupiter.api.Test;
  * factories, and an invalid one reports every problem of every block at once.
  */
 class ExamplePipelinesTest {
-  private static final Map<String, String> ENV = Map.of(
-      "DEMO_PG_PORT", "5432", "DEMO_PG_USER", "postgres", "DEMO_PG_PASSWORD", "pw",
-      "DEMO_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "DEMO_REGISTRY_URL", "http://127.0.0.1:8085/apis/ccompat/v7",
-      "DEMO_LAKE_URI", "file:///tmp/lake", "SHOP_PG_PASSWORD", "pw");
+  private static final Map<String, String> ENV = Map.ofEntries(
+      Map.entry("DEMO_PG_PORT", "5432"), Map.entry("DEMO_PG_USER", "postgres"), Map.entry("DEMO_PG_PASSWORD", "pw"),
+      Map.entry("DEMO_MYSQL_PORT", "3306"), Map.entry("DEMO_MYSQL_USER", "tributary_cdc"),
+      Map.entry("DEMO_MYSQL_PASSWORD", "pw"),
+      Map.entry("DEMO_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+      Map.entry("DEMO_REGISTRY_URL", "http://127.0.0.1:8085/apis/ccompat/v7"),
+      Map.entry("DEMO_LAKE_URI", "file:///tmp/lake"), Map.entry("SHOP_PG_PASSWORD", "pw"));
 
   private final PipelineParser parser = new PipelineParser(FactoryRegistry.load(), SecretResolver.withEnv(ENV));
 

@@ -42,7 +42,7 @@ class ReadmeOptionsDocTest {
   void readmeOptionTablesMatchTheCode() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
     Map<String, String> expected = expectedTables();
-    assertThat(expected).containsKeys("source-postgres", "sink-kafka", "sink-hudi");
+    assertThat(expected).containsKeys("source-postgres", "source-mysql", "sink-kafka", "sink-hudi");
     String updated = readme;
     for (Map.Entry<String, String> e : expected.entrySet()) {
       String open = "<!-- options:" + e.getKey() + " -->\n";

@@ -381,10 +381,13 @@ final class HudiTableWriter implements AutoCloseable {
     int keepMin = Math.max(20, config.cleanerCommitsRetained() + 1);
     p.setProperty("hoodie.keep.min.commits", String.valueOf(keepMin));
     p.setProperty("hoodie.keep.max.commits", String.valueOf(keepMin + 10));
-    if (table.columns().stream().anyMatch(c -> c.kind() == ColumnKind.UUID)) {
+    if (table.columns().stream().anyMatch(c -> c.kind() == ColumnKind.UUID || c.kind() == ColumnKind.BYTES)) {
       // Hudi 1.1.1 cannot collect column statistics of an Avro uuid column from log blocks (MERGE_ON_READ append
-      // handle: "Unable to convert UUID: class org.apache.avro.util.Utf8") and fails the write. The column stats
-      // and partition stats indexes (data skipping) stay off for such tables unless hoodie.* options say otherwise.
+      // handle: "Unable to convert UUID: class org.apache.avro.util.Utf8") and fails the write; for a bytes column
+      // it keeps the min/max as a java.nio.HeapByteBuffer in the write statuses, which then cannot be serialized
+      // into the checkpoint (NotSerializableException, found with the MySQL demo's binary columns). The column
+      // stats and partition stats indexes (data skipping) stay off for such tables unless hoodie.* options say
+      // otherwise.
       p.setProperty("hoodie.metadata.index.column.stats.enable", "false");
       p.setProperty("hoodie.metadata.index.partition.stats.enable", "false");
     }
