@@ -1,5 +1,8 @@
 package io.tributary.source.mysql;
 
+import static io.tributary.source.debezium.DebeziumEnvelope.op;
+import static io.tributary.source.debezium.DebeziumEnvelope.optional;
+
 import io.tributary.config.SchemaChangeBehavior;
 import io.tributary.config.spi.SchemaChangeException;
 import io.tributary.config.spi.SchemaDrift;
@@ -15,11 +18,10 @@ import io.tributary.schema.Op;
 import io.tributary.schema.SourceInfo;
 import io.tributary.schema.TableId;
 import io.tributary.schema.TableSchema;
+import io.tributary.source.debezium.RecordShapes;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -90,7 +92,7 @@ public final class MySqlChangeEventDeserializer implements DebeziumDeserializati
   private final HashMap<String, TableSchema> tables;
   private final SchemaDrift drift;
   private transient Set<String> warnedTables;
-  private transient IdentityHashMap<Schema, Field[]> fieldCache;
+  private transient RecordShapes shapes;
   private transient Map<TableId, String> lastDdl;
 
   /**
@@ -286,51 +288,18 @@ public final class MySqlChangeEventDeserializer implements DebeziumDeserializati
     }
   }
 
-  private static Op op(String code) {
-    if (code == null) {
-      return null;
-    }
-    switch (code) {
-      case "r":
-        return Op.READ;
-      case "c":
-        return Op.CREATE;
-      case "u":
-        return Op.UPDATE;
-      case "d":
-        return Op.DELETE;
-      default:
-        return null; // "t" truncate, "m" message
-    }
-  }
-
   /**
    * The struct fields of {@code table}'s columns in column order, cached per Debezium value schema instance
    * (Debezium builds one per table shape, so the column-set check runs once per shape, not per record).
    */
   private Field[] fields(TableSchema table, Struct struct) {
-    if (fieldCache == null) {
-      fieldCache = new IdentityHashMap<>();
+    if (shapes == null) {
+      // retyped is empty on purpose: the zero-date converter changes the Connect representation of temporal
+      // columns, so a type comparison would report changes that are none; column sets are compared
+      shapes = new RecordShapes(
+          (t, s) -> drift.check(t, RecordShapes.recordColumns(s), List.of(), lastDdl(t.tableId())));
     }
-    Field[] fields = fieldCache.get(struct.schema());
-    if (fields == null) {
-      List<Column> columns = table.columns();
-      Map<String, String> recordColumns = new LinkedHashMap<>();
-      for (Field f : struct.schema().fields()) {
-        recordColumns.put(f.name(), f.schema().type().name()
-            + (f.schema().name() == null ? "" : " " + f.schema().name().substring(f.schema().name().lastIndexOf('.') + 1)));
-      }
-      drift.check(table, recordColumns, List.of(), lastDdl(table.tableId()));
-      fields = new Field[columns.size()];
-      for (int i = 0; i < fields.length; i++) {
-        fields[i] = struct.schema().field(columns.get(i).name());
-      }
-      if (fieldCache.size() >= 1024) {
-        fieldCache.clear();
-      }
-      fieldCache.put(struct.schema(), fields);
-    }
-    return fields;
+    return shapes.fields(table, struct);
   }
 
   /** Converts a row image; values that do not convert become {@link InvalidValue}s. */
@@ -355,10 +324,6 @@ public final class MySqlChangeEventDeserializer implements DebeziumDeserializati
       }
     }
     return out;
-  }
-
-  private static Object optional(Struct struct, String field) {
-    return struct.schema().field(field) == null ? null : struct.get(field);
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.tributary.source.postgres;
 
+import static io.tributary.source.debezium.DebeziumEnvelope.op;
+import static io.tributary.source.debezium.DebeziumEnvelope.optional;
+
 import io.tributary.config.SchemaChangeBehavior;
 import io.tributary.config.spi.SchemaDrift;
 import io.tributary.schema.ChangeEvent;
@@ -8,13 +11,14 @@ import io.tributary.schema.InvalidValue;
 import io.tributary.schema.Op;
 import io.tributary.schema.SourceInfo;
 import io.tributary.schema.TableSchema;
+import io.tributary.source.debezium.DebeziumValueConversions;
+import io.tributary.source.debezium.RecordShapes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +73,7 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
   private final HashMap<String, TableSchema> tables;
   private final SchemaDrift drift;
   private transient Set<String> warnedTables;
-  private transient IdentityHashMap<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema, Field[]>
-      fieldCache;
+  private transient RecordShapes shapes;
 
   /** A deserializer with {@code schema.change.behavior: evolve}. */
   public PostgresChangeEventDeserializer(String pipelineName, List<TableSchema> tables) {
@@ -182,55 +185,17 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
     return TypeInformation.of(ChangeEvent.class);
   }
 
-  private static Op op(String code) {
-    if (code == null) {
-      return null;
-    }
-    switch (code) {
-      case "r":
-        return Op.READ;
-      case "c":
-        return Op.CREATE;
-      case "u":
-        return Op.UPDATE;
-      case "d":
-        return Op.DELETE;
-      default:
-        return null; // "t" truncate, "m" message
-    }
-  }
-
   /**
    * The struct fields of {@code table}'s columns in column order (null where the struct lacks a column), cached per
    * Debezium value schema instance (Debezium builds one per table shape, so this runs once per shape, not per
    * record). A new shape is checked against the table's schema first, per {@code schema.change.behavior}.
    */
   private Field[] fields(TableSchema table, Struct struct) {
-    if (fieldCache == null) {
-      fieldCache = new IdentityHashMap<>();
+    if (shapes == null) {
+      shapes = new RecordShapes(
+          (t, s) -> drift.check(t, RecordShapes.recordColumns(s), retyped(t, s), null));
     }
-    Field[] fields = fieldCache.get(struct.schema());
-    if (fields == null) {
-      drift.check(table, recordColumns(struct), retyped(table, struct), null);
-      fields = new Field[table.columns().size()];
-      for (int i = 0; i < fields.length; i++) {
-        fields[i] = struct.schema().field(table.columns().get(i).name());
-      }
-      if (fieldCache.size() >= 1024) {
-        fieldCache.clear();
-      }
-      fieldCache.put(struct.schema(), fields);
-    }
-    return fields;
-  }
-
-  /** The struct's columns and their Connect types, for schema change messages. */
-  private static Map<String, String> recordColumns(Struct struct) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Field f : struct.schema().fields()) {
-      out.put(f.name(), describe(f.schema()));
-    }
-    return out;
+    return shapes.fields(table, struct);
   }
 
   /**
@@ -242,18 +207,10 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
     for (Column c : table.columns()) {
       Field f = struct.schema().field(c.name());
       if (f != null && !DebeziumValues.holds(c, f.schema()) && !DebeziumValues.widens(c, f.schema())) {
-        out.add(c.name() + " (" + c.sourceType() + " -> " + describe(f.schema()) + ")");
+        out.add(c.name() + " (" + c.sourceType() + " -> " + RecordShapes.describe(f.schema()) + ")");
       }
     }
     return out;
-  }
-
-  private static String describe(org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema s) {
-    String name = s.name();
-    if (name != null && name.endsWith(".Decimal") && s.parameters() != null) {
-      return "DECIMAL(scale " + s.parameters().get("scale") + ")";
-    }
-    return s.type().name() + (name == null ? "" : " " + name.substring(name.lastIndexOf('.') + 1));
   }
 
   /**
@@ -282,27 +239,14 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
         continue;
       }
       try {
-        out.put(column.name(), DebeziumValues.convert(column, field == null ? null : field.schema(), raw));
+        out.put(column.name(), DebeziumValueConversions.convert(column, field == null ? null : field.schema(), raw));
       } catch (IllegalArgumentException e) {
         // kept, marked: the validate stage applies errors.mode to the whole change (fail, skip or dead-letter)
-        out.put(column.name(), new InvalidValue("table " + table.tableId() + " " + e.getMessage(), rawText(raw)));
+        out.put(column.name(),
+            new InvalidValue("table " + table.tableId() + " " + e.getMessage(), DebeziumValueConversions.rawText(raw)));
       }
     }
     return out;
-  }
-
-  /** The raw value as text for a dead-letter record: bytes as base64, everything else by toString. */
-  static String rawText(Object raw) {
-    if (raw instanceof byte[]) {
-      return java.util.Base64.getEncoder().encodeToString((byte[]) raw);
-    }
-    if (raw instanceof ByteBuffer) {
-      ByteBuffer b = ((ByteBuffer) raw).duplicate();
-      byte[] bytes = new byte[b.remaining()];
-      b.get(bytes);
-      return java.util.Base64.getEncoder().encodeToString(bytes);
-    }
-    return String.valueOf(raw);
   }
 
   private static boolean isUnavailable(Object raw) {
@@ -316,10 +260,6 @@ public final class PostgresChangeEventDeserializer implements DebeziumDeserializ
       return ((ByteBuffer) raw).duplicate().equals(ByteBuffer.wrap(UNAVAILABLE_BYTES));
     }
     return false;
-  }
-
-  private static Object optional(Struct struct, String field) {
-    return struct.schema().field(field) == null ? null : struct.get(field);
   }
 
   @Override
