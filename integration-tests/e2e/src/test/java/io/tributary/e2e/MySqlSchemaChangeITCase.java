@@ -17,8 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,7 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MySqlSchemaChangeITCase {
   private static EmbeddedMariaDb mariadb;
 
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.NEVER) Path dir;
+
+  @AfterEach
+  void deleteDir() throws InterruptedException {
+    SchemaChangeSteps.deleteWhenQuiet(dir);
+  }
 
   @BeforeAll
   static void start() {

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,7 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * real PostgreSQL, Kafka, Apicurio and (for evolve) a Hudi MERGE_ON_READ table read back with Spark.
  */
 class PostgresSchemaChangeITCase {
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.NEVER) Path dir;
+
+  @AfterEach
+  void deleteDir() throws InterruptedException {
+    SchemaChangeSteps.deleteWhenQuiet(dir);
+  }
 
   private static String yaml(String name, String db, String behavior, String compatibility, boolean hudi) {
     return """

@@ -14,6 +14,24 @@ import java.util.function.Predicate;
 final class SchemaChangeSteps {
   private SchemaChangeSteps() {}
 
+  /**
+   * Deletes a test's directory once Flink is done with it: a job that finished by stop-with-savepoint discards its
+   * retained checkpoints asynchronously while its MiniCluster shuts down, so a delete right after the stop can race
+   * with Flink's own (JUnit's {@code @TempDir} cleanup then fails on a file that just vanished). Retries for up to
+   * 20 s, then gives up quietly.
+   */
+  static void deleteWhenQuiet(java.nio.file.Path dir) throws InterruptedException {
+    for (int attempt = 0; attempt < 40 && java.nio.file.Files.exists(dir); attempt++) {
+      try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+        for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        Thread.sleep(500);
+      }
+    }
+  }
+
   /** Reads the topic until {@code done} holds (driving the supervisor, which may start the next job meanwhile). */
   static List<TopicRecords.Decoded> awaitTopic(
       Services s, PipelineSupervisor sup, String topic, Predicate<List<TopicRecords.Decoded>> done, String what)

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,7 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * not snapshotted again and lose nothing.
  */
 class WholeDatabaseITCase {
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.NEVER) Path dir;
+
+  @AfterEach
+  void deleteDir() throws InterruptedException {
+    SchemaChangeSteps.deleteWhenQuiet(dir);
+  }
 
   @Test
   void includeExcludeRoutingAndANewTablePickedUpWithoutSnapshottingTheOthers() throws Exception {
