@@ -391,7 +391,7 @@ class PipelineParserTest {
 
           @Override
           public PipelineSink createSink(SinkContext context) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("parser tests never create sinks");
           }
         };
     return new PipelineParser(

@@ -5,7 +5,6 @@ import io.tributary.schema.Column;
 import io.tributary.schema.TableSchema;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,14 +120,5 @@ public final class SchemaDrift implements Serializable {
     if (warned.add(table + "|" + message)) {
       LOG.warn("{}", message);
     }
-  }
-
-  /** A map of column name to type description in the given order, for {@link #check}. */
-  public static Map<String, String> columns(List<String> names, List<String> types) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      out.put(names.get(i), types.get(i));
-    }
-    return out;
   }
 }

@@ -114,7 +114,6 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   private transient ValueState<PendingCommit> pending;
   private transient MapState<String, Long> tombstones;
   private transient MapState<Long, String> rowSchemas;
-  private transient java.util.Set<String> rowSchemaRecorded;
   private transient long restoredCheckpointId;
   private transient boolean endOfInput;
   /** Per table whose buffer was carried past a checkpoint: {checkpoint id, rows of the buffer in that checkpoint}. */
@@ -202,14 +201,7 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
   public void processElement(StreamRecord<ChangeEvent> element) throws Exception {
     ChangeEvent e = element.getValue();
     String key = key(e);
-    HudiRowEncoder encoder = encoder(key);
-    if (rowSchemaRecorded == null) {
-      rowSchemaRecorded = new java.util.HashSet<>();
-    }
-    if (rowSchemaRecorded.add(key) && !rowSchemas.contains(encoder.fingerprint())) {
-      rowSchemas.put(encoder.fingerprint(), encoder.schema().toString());
-    }
-    buffer.add(encoder.encode(e));
+    buffer.add(encoder(key).encode(e));
     bufferedRows.merge(key, 1L, Long::sum);
   }
 
@@ -382,11 +374,18 @@ final class HudiWriteOperator extends AbstractStreamOperator<Void>
     }
   }
 
-  private HudiRowEncoder encoder(String key) {
+  /**
+   * The encoder of a table, made on its first change in this run; its schema is then recorded in the table's keyed
+   * state (the caller has set the key), so that rows buffered under it stay readable after a schema change.
+   */
+  private HudiRowEncoder encoder(String key) throws Exception {
     HudiRowEncoder enc = encoders.get(key);
     if (enc == null) {
       enc = new HudiRowEncoder(config, table(key));
       encoders.put(key, enc);
+      if (!rowSchemas.contains(enc.fingerprint())) {
+        rowSchemas.put(enc.fingerprint(), enc.schema().toString());
+      }
     }
     return enc;
   }

@@ -95,11 +95,10 @@ public final class KafkaPipelineSink implements PipelineSink {
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
     List<TableTarget> out = new ArrayList<>(tables.size());
     for (TableSchema t : tables) {
-      String topic = Templates.render(config.topicTemplate(), t.tableId());
-      String ns = AvroSchemas.namespace(NAMESPACE_PREFIX, t.tableId());
-      Schema key = AvroSchemas.keySchema(t, ns);
-      Schema value =
-          config.envelope() == EnvelopeFormat.ROW ? AvroSchemas.rowSchema(t, ns) : AvroSchemas.envelopeSchema(t, ns);
+      Subjects d = subjects(t);
+      String topic = d.topic();
+      Schema key = d.key();
+      Schema value = d.value();
       String keySubject = topic + "-key";
       String valueSubject = topic + "-value";
       int keyId = register(registry, t, keySubject, key);
@@ -225,20 +224,27 @@ public final class KafkaPipelineSink implements PipelineSink {
       if (t.primaryKey().isEmpty()) {
         continue;
       }
-      String topic = Templates.render(config.topicTemplate(), t.tableId());
-      String ns = AvroSchemas.namespace(NAMESPACE_PREFIX, t.tableId());
-      Schema key = AvroSchemas.keySchema(t, ns);
-      Schema value =
-          config.envelope() == EnvelopeFormat.ROW ? AvroSchemas.rowSchema(t, ns) : AvroSchemas.envelopeSchema(t, ns);
+      Subjects d = subjects(t);
       try {
-        check(registry, t, topic + "-key", key, problems);
-        check(registry, t, topic + "-value", value, problems);
+        check(registry, t, d.topic() + "-key", d.key(), problems);
+        check(registry, t, d.topic() + "-value", d.value(), problems);
       } catch (SchemaRegistryException e) {
         problems.add(sink + ": schema registry at " + config.registryUrl() + " cannot be used: " + e.getMessage());
         break;
       }
     }
     return problems;
+  }
+
+  /** A table's topic and the key and value schemas its subjects {@code <topic>-key}, {@code <topic>-value} hold. */
+  private record Subjects(String topic, Schema key, Schema value) {}
+
+  private Subjects subjects(TableSchema t) {
+    String ns = AvroSchemas.namespace(NAMESPACE_PREFIX, t.tableId());
+    return new Subjects(
+        Templates.render(config.topicTemplate(), t.tableId()),
+        AvroSchemas.keySchema(t, ns),
+        config.envelope() == EnvelopeFormat.ROW ? AvroSchemas.rowSchema(t, ns) : AvroSchemas.envelopeSchema(t, ns));
   }
 
   private void check(SchemaRegistryClient registry, TableSchema t, String subject, Schema schema, List<String> out) {
